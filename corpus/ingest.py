@@ -1,0 +1,234 @@
+"""Reading inputs (files, folders, globs of .txt/.html/.htm/.jsonl) into RawArticles.
+
+:func:`discover_inputs` turns what the user typed into the files to read: a
+file of a supported type is taken as it is, a folder is scanned recursively
+(sorted; hidden folders are not entered) and a glob is expanded.  Other files
+met in folders or globs (an ``index.tsv``) are listed in
+``InputPlan.skipped``; a missing path, a glob matching nothing, or an
+explicit file of another type is an :class:`InputError` (a usage error).
+
+:func:`read_inputs` reads one file.  A ``.txt`` or ``.html``/``.htm`` file
+gives one article, named by its file name; a ``.jsonl`` file gives one per
+line (an object with ``url`` and ``html`` or ``text``, optionally ``title``
+and ``published``), named by its URL.  An input that cannot be read as an
+article (empty, binary, undecodable, a broken JSON line) becomes an
+:class:`IngestFailure` with the reason, and the other inputs go on.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.dateline import normalize_published
+from corpus.decode import decode_bytes
+from corpus.records import IngestError, RawArticle
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "IngestFailure",
+    "InputError",
+    "InputPlan",
+    "discover_inputs",
+    "read_inputs",
+]
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+_GLOB_CHARS = frozenset("*?[")
+
+
+class InputError(ValueError):
+    """A usage error: a path that does not exist, or an explicit file of an unknown format."""
+
+
+@dataclass
+class InputPlan:
+    """The files to read, in order, and the other files found in folders and globs."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class IngestFailure:
+    """One input that could not be read as an article, with a clear human reason."""
+
+    source: str
+    doc: str
+    reason: str
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES and not is_annotation_file(path)
+
+
+def is_annotation_file(path: Path) -> bool:
+    """A JSONL of annotations or of a dvk export (records with ``stats``/``models``/``units``
+    and no ``text``/``html``): found in a folder, it is skipped like any non-article file."""
+    if path.suffix.lower() != ".jsonl":
+        return False
+    try:
+        with path.open("rb") as f:
+            first = f.readline(1 << 20)
+        rec = json.loads(first.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return (
+        isinstance(rec, dict)
+        and any(k in rec for k in ("stats", "models", "units"))
+        and not any(k in rec for k in ("text", "html"))
+    )
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file below ``folder``, sorted, without entering hidden folders."""
+    found: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir():
+            if not path.name.startswith("."):
+                found.extend(_walk(path))
+        elif path.is_file():
+            found.append(path)
+    return found
+
+
+def _expand(arg: str) -> tuple[list[Path], list[Path]]:
+    """(supported files, other files) named by one input argument."""
+    path = Path(arg).expanduser()
+    if path.is_dir():
+        files = _walk(path)
+        return [f for f in files if _supported(f)], [f for f in files if not _supported(f)]
+    if path.is_file():
+        if is_annotation_file(path):
+            return [], [path]
+        if not _supported(path):
+            kinds = ", ".join(SUPPORTED_SUFFIXES)
+            raise InputError(
+                f"{arg}: unknown input format {path.suffix or '(no suffix)'!r}; expected one of {kinds}"
+            )
+        return [path], []
+    if _GLOB_CHARS & set(arg):
+        matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
+        if not matches:
+            raise InputError(f"{arg}: no files match this pattern")
+        files: list[Path] = []
+        for m in matches:
+            files.extend(_walk(m) if m.is_dir() else [m])
+        return [f for f in files if _supported(f)], [f for f in files if not _supported(f)]
+    raise InputError(f"{arg}: no such file or folder")
+
+
+def discover_inputs(inputs: Sequence[str]) -> InputPlan:
+    """Resolve files, folders (recursive) and globs to the files to read.
+
+    Files keep the order of the arguments, each argument's files sorted; a file
+    named twice is read once.  Raises :class:`InputError` for a missing path, a
+    glob that matches nothing or an explicit file of an unsupported type.
+    """
+    if not inputs:
+        raise InputError("no input given")
+    plan = InputPlan()
+    seen: set[Path] = set()
+    for arg in inputs:
+        files, others = _expand(str(arg))
+        for f in files:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                plan.files.append(f)
+        plan.skipped.extend(o for o in others if o not in plan.skipped)
+    return plan
+
+
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def _read_document(path: Path, data: bytes) -> RawArticle | IngestFailure:
+    try:
+        text = decode_bytes(data)
+    except IngestError as exc:
+        return IngestFailure(source=str(path), doc=path.name, reason=str(exc))
+    is_html = path.suffix.lower() in (".html", ".htm")
+    return RawArticle(
+        doc=path.name,
+        source=str(path),
+        html=text if is_html else None,
+        text=None if is_html else text,
+        raw_sha1=_sha1(data),
+    )
+
+
+def _optional_str(value: object, strip: bool = True) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip() if strip else value
+
+
+def _record(path: Path, lineno: int, line: bytes) -> RawArticle | IngestFailure:
+    source = f"{path}#{lineno}"
+    where = f"{path.name}#{lineno}"
+
+    def fail(reason: str, doc: str = where) -> IngestFailure:
+        return IngestFailure(source=source, doc=doc, reason=f"line {lineno}: {reason}")
+
+    try:
+        obj = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        return fail("not valid UTF-8")
+    except json.JSONDecodeError as exc:
+        return fail(f"invalid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(obj, dict):
+        return fail(f"not a JSON object but {type(obj).__name__}")
+    url = _optional_str(obj.get("url"))
+    if url is None:
+        return fail("record has no url")
+    html, text = _optional_str(obj.get("html"), strip=False), _optional_str(obj.get("text"), strip=False)
+    if html is None and text is None:
+        return fail("record has neither text nor html", doc=url)
+    return RawArticle(
+        doc=url,
+        source=source,
+        url=url,
+        html=html,
+        text=None if html is not None else text,
+        title=_optional_str(obj.get("title")),
+        published=normalize_published(obj.get("published")),
+        raw_sha1=_sha1(line),
+    )
+
+
+def _read_jsonl(path: Path, data: bytes) -> Iterator[RawArticle | IngestFailure]:
+    if not data.strip():
+        yield IngestFailure(source=str(path), doc=path.name, reason="empty file")
+        return
+    for lineno, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        line = line.strip()
+        if line:
+            yield _record(path, lineno, line)
+
+
+def read_inputs(path: Path) -> Iterator[RawArticle | IngestFailure]:
+    """Read one input file: one RawArticle (or IngestFailure) per article it holds.
+
+    For a JSONL record with both ``html`` and ``text`` the HTML is used (it
+    carries the metadata).  Raises :class:`InputError` for an unsupported type.
+    """
+    path = Path(path)
+    if not _supported(path):
+        raise InputError(f"{path}: unknown input format; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestFailure(
+            source=str(path), doc=path.name, reason=f"cannot read file ({exc.strerror or exc})"
+        )
+        return
+    if path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl(path, data)
+    else:
+        yield _read_document(path, data)

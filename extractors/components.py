@@ -1,0 +1,228 @@
+"""The rule extractors as spaCy pipeline components over one ``Doc``.
+
+Each component is a named callable ``Doc -> Doc`` (spaCy's contract): it computes
+with the pure functions of its module, then writes its results to the Doc, as
+``doc._.<attr>`` records and as a span group ``doc.spans["dvk_<table>"]`` whose
+spans are character offsets into the cleaned text.  Order matters and is declared
+in :data:`RULE_COMPONENTS`; the trained components of a later issue join the same
+pipeline under their own names.
+
+``doc._.meta`` carries the article's metadata (``published``, ``title``), set by
+:func:`extractors.pipeline.Extractor.extract` before the components run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors import attach, domains, gazetteer, model_names, numbers, periods, stats, units
+from extractors.records import ModelRecord, Provenance, StatRecord, UnitRecord
+
+RULES_VERSION = "0.1.0"
+
+# name, what it reads, what it writes (spaCy's requires/assigns, for humans and tests)
+RULE_COMPONENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("dvk_quantities", (), ("doc._.quantities",)),
+    ("dvk_periods", (), ("doc._.periods",)),
+    ("dvk_units", ("doc._.meta",), ("doc._.unit_context", "doc._.units", "doc.spans['dvk_units']")),
+    ("dvk_models", ("doc._.unit_context",), ("doc._.models", "doc.spans['dvk_models']")),
+    (
+        "dvk_stats",
+        ("doc._.quantities", "doc._.periods", "doc._.unit_context"),
+        ("doc._.stats", "doc.spans['dvk_stats']"),
+    ),
+)
+
+_EXTENSIONS = ("meta", "quantities", "periods", "unit_context", "units", "models", "stats", "unit_mentions")
+
+
+def register_extensions() -> None:
+    """Register the Doc attributes dvk uses (idempotent)."""
+    for name in _EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+register_extensions()
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    return [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(doc.text))]
+
+
+def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
+    for i, (s, e) in enumerate(sents):
+        if s <= pos < e:
+            return i
+    return max(0, sum(1 for s, _e in sents if s <= pos) - 1)
+
+
+def _prov(sents: list[tuple[int, int]], start: int, end: int, name: str) -> Provenance:
+    return Provenance(
+        sentence=_sentence_of(sents, start),
+        start=start,
+        end=end,
+        extractor=name,
+        extractor_version=RULES_VERSION,
+    )
+
+
+def _span_group(doc: Doc, key: str, offsets: list[tuple[int, int, str]]) -> None:
+    spans = []
+    for start, end, label in offsets:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans[key] = spans
+
+
+def _meta(doc: Doc) -> dict:
+    return doc._.meta or {}
+
+
+def _article_year(doc: Doc) -> int | None:
+    published = _meta(doc).get("published") or ""
+    m = re.match(r"((?:19|20)\d{2})", str(published))
+    return int(m.group(1)) if m else None
+
+
+@Language.component("dvk_quantities")
+def quantities_component(doc: Doc) -> Doc:
+    doc._.quantities = numbers.find_quantities(doc.text)
+    return doc
+
+
+@Language.component("dvk_periods")
+def periods_component(doc: Doc) -> Doc:
+    doc._.periods = periods.find_periods(doc.text)
+    return doc
+
+
+@Language.component("dvk_units")
+def units_component(doc: Doc) -> Doc:
+    ctx = units.article_context(doc.text, _meta(doc).get("title"))
+    doc._.unit_context = ctx
+    doc._.unit_mentions = list(ctx.mentions)
+    sents = _sentences(doc)
+    records = units.participating_units(doc.text, ctx)
+    for rec in records:
+        first = next((m for m in ctx.mentions if m.name == rec.name and not m.implicit), None)
+        if first is not None:
+            rec.prov = _prov(sents, first.start, first.end, "dvk.units_rule.v1")
+            if not rec.written:
+                rec.written = first.written
+    doc._.units = records
+    _span_group(doc, "dvk_units", [(m.start, m.end, m.type) for m in ctx.mentions if not m.implicit])
+    return doc
+
+
+def _unit_fields(unit, ctx) -> tuple[str | None, str | None]:
+    """(unit, province) of a record; with no unit in reach, the article's province stands for it."""
+    province = ctx.province if ctx is not None else None
+    if unit is None:
+        if province:
+            return f"{gazetteer.province_type(province)} {province}", province
+        return None, None
+    return unit.name, unit.province or province
+
+
+def _attach_context(doc: Doc):
+    text = doc.text
+    sents = _sentences(doc)
+    paras = attach.paragraphs_of(text)
+    ctx = doc._.unit_context
+    mentions = list(ctx.mentions) if ctx is not None else []
+    topics = attach.paragraph_topics(text, paras, mentions)
+    return text, sents, paras, ctx, mentions, topics
+
+
+@Language.component("dvk_models")
+def models_component(doc: Doc) -> Doc:
+    text, sents, paras, ctx, mentions, topics = _attach_context(doc)
+    main = ctx.main_unit if ctx is not None else None
+    records = []
+    for m in model_names.find_model_names(text, sents):
+        si = _sentence_of(sents, m.start)
+        owner = None
+        if m.owner_start is not None and m.owner_end is not None:
+            inside = [u for u in mentions if m.owner_start <= u.start and u.end <= m.owner_end]
+            owner = inside[0] if inside else None
+        if owner is None:
+            owner = attach.unit_at(text, m.start, si, sents, paras, mentions, main, topics)
+        unit, province = _unit_fields(owner, ctx)
+        s_start, s_end = sents[si]
+        domain = domains.classify_domain(m.name, text[s_start:s_end])
+        records.append(
+            ModelRecord(
+                name=m.name,
+                unit=unit,
+                province=province,
+                domain=domain,
+                evidence=text[m.ev_start : m.ev_end],
+                prov=_prov(sents, m.ev_start, m.ev_end, "dvk.models_rule.v1"),
+            )
+        )
+    doc._.models = records
+    _span_group(doc, "dvk_models", [(r.prov.start, r.prov.end, "MODEL") for r in records])
+    return doc
+
+
+@Language.component("dvk_stats")
+def stats_component(doc: Doc) -> Doc:
+    text, sents, paras, ctx, mentions, topics = _attach_context(doc)
+    main = ctx.main_unit if ctx is not None else None
+    found = stats.find_stats(text, sents, doc._.quantities or [], word_after=_word_after(doc))
+    pers = doc._.periods or []
+    title_end = paras[0][1] if paras else 0
+    pctx = attach.PeriodContext(
+        text, sents, paras, pers, _article_year(doc), attach.title_period(text, pers, title_end)
+    )
+    for s in found:
+        s.period = attach.period_at(pctx, s.num_start, s.sentence)
+        s.unit = attach.unit_at(text, s.num_start, s.sentence, sents, paras, mentions, main, topics)
+        s_start, s_end = sents[s.sentence]
+        s.domain = domains.stated_domain(text[s_start:s_end])
+    records = []
+    for s in stats.merge_repeats(text, found):
+        unit, province = _unit_fields(s.unit, ctx)
+        records.append(
+            StatRecord(
+                value=s.value,
+                item=s.item,
+                approx=s.approx,
+                ratio_of=s.ratio_of,
+                percent=s.percent,
+                action=s.action,
+                unit=unit,
+                province=province,
+                period=s.period,
+                per_year=s.per_year,
+                level=s.level,
+                domain=s.domain,
+                evidence=text[s.start : s.end],
+                prov=_prov(sents, s.start, s.end, "dvk.stats_rule.v1"),
+            )
+        )
+    doc._.stats = records
+    _span_group(doc, "dvk_stats", [(r.prov.start, r.prov.end, "STAT") for r in records])
+    return doc
+
+
+def _word_after(doc: Doc):
+    """The word token (the tokenizer's segmentation) starting at a character offset."""
+    by_start = {t.idx: t for t in doc if not t.is_space}
+
+    def word_after(pos: int) -> tuple[str, int] | None:
+        tok = by_start.get(pos)
+        if tok is None or not tok.text[:1].isalpha() or not tok.text[:1].islower():
+            return None
+        return tok.text, tok.idx + len(tok.text)
+
+    return word_after
+
+
+def unit_records(doc: Doc) -> list[UnitRecord]:
+    return list(doc._.units or [])

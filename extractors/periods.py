@@ -1,0 +1,166 @@
+"""Time expressions: find the periods a sentence names and resolve them to SCHEMA.md strings.
+
+Pure functions over the cleaned text.  A period is written as SCHEMA.md writes it:
+``2022``; a range ``2018-2023``; halves and quarters ``2024-H1``, ``2024-Q3``; an open
+range ``2010-`` ("từ năm 2010 đến nay").  Relative expressions ("năm qua", "trong năm",
+"Sau 10 năm triển khai") need an anchor year (the article's date or the event year
+named nearby) and are resolved by :func:`resolve_relative`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_Y = r"((?:19|20)\d{2})"
+_DASH = r"\s*[-–—]\s*"
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_NUMWORD = {
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    """A time expression in the text.
+
+    ``value`` is the SCHEMA.md period string, or None for a relative expression
+    that still needs an anchor (``relative_years`` says how many years back it
+    reaches; 0 means "the anchor year itself").  ``cumulative`` marks "đến nay"
+    / "tính đến" expressions with no start, which give no period.
+    """
+
+    start: int
+    end: int
+    value: str | None
+    kind: str  # year | range | open | half | quarter | relative | cumulative | event_year
+    relative_years: int | None = None
+
+
+# Order matters: longer, more specific patterns first; spans may not overlap.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "open",
+        re.compile(
+            rf"(?i)\btừ\s+(?:đầu\s+|cuối\s+|giữa\s+)?(?:năm\s+|tháng\s+\d{{1,2}}\s*/\s*|tháng\s+\d{{1,2}}\s+năm\s+)?{_Y}\s*(?:,\s*)?(?:đến|tới)\s+nay"
+        ),
+    ),
+    (
+        "range",
+        re.compile(
+            rf"(?i)\btừ\s+(?:đầu\s+|cuối\s+)?(?:năm\s+)?{_Y}\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?{_Y}"
+        ),
+    ),
+    ("range", re.compile(rf"(?i)(?:giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|năm|trong)?\s*\(?{_Y}{_DASH}{_Y}\)?")),
+    ("half", re.compile(rf"(?i)\b(6|sáu)\s+tháng\s+(đầu|cuối)\s+năm\s+{_Y}")),
+    ("half", re.compile(r"(?i)\b(?:sơ\s+kết\s+)?(6|sáu)\s+tháng\s+(đầu|cuối)\s+năm\b(?!\s+(?:19|20)\d\d)")),
+    ("quarter", re.compile(rf"(?i)\bquý\s+(I{{1,3}}|IV|[1-4])\s*(?:/|năm\s+|-\s*){_Y}")),
+    (
+        "relative",
+        re.compile(
+            r"(?i)\b(?:sau|trong|qua|hơn|gần)\s+(\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+năm\s+(?:qua|triển\s+khai|thực\s+hiện|tổ\s+chức|phát\s+động|duy\s+trì)"
+        ),
+    ),
+    ("relative", re.compile(r"(?i)\b(\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+năm\s+qua\b")),
+    (
+        "this_year",
+        re.compile(
+            r"(?i)\b(?:trong|của)\s+năm\s+(?:qua|nay)\b|\bnăm\s+qua\b|\btrong\s+năm\b(?!\s+(?:19|20)\d\d|\s+\d)|\bnăm\s+nay\b"
+        ),
+    ),
+    (
+        "cumulative",
+        re.compile(
+            rf"(?i)\b(?:tính\s+)?đến\s+(?:nay|hết\s+năm\s+{_Y}|tháng\s+\d{{1,2}}\s*/\s*{_Y}|cuối\s+năm\s+{_Y})|\bhiện\s+nay\b|\bhiện\s+(?:có|đã)\b"
+        ),
+    ),
+    ("year", re.compile(rf"(?i)\bnăm\s+{_Y}\b(?!\s*[-–—]\s*(?:19|20)\d\d)")),
+]
+
+
+def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
+    """Every time expression in ``text[start:end]``, non-overlapping, by position."""
+    end = len(text) if end is None else end
+    segment = text[start:end]
+    found: list[PeriodMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pat in _PATTERNS:
+        for m in pat.finditer(segment):
+            s, e = m.start() + start, m.end() + start
+            s += len(m.group(0)) - len(m.group(0).lstrip())
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            mention = _to_mention(kind, m, s, e)
+            if mention is None:
+                continue
+            taken.append((s, e))
+            found.append(mention)
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _to_mention(kind: str, m: re.Match[str], s: int, e: int) -> PeriodMention | None:
+    g = m.groups()
+    if kind == "open":
+        return PeriodMention(s, e, f"{g[0]}-", "open")
+    if kind == "range":
+        a, b = int(g[0]), int(g[1])
+        if not 0 < b - a <= 30:
+            return None
+        return PeriodMention(s, e, f"{a}-{b}", "range")
+    if kind == "half":
+        h = "H1" if g[1].lower() == "đầu" else "H2"
+        if len(g) > 2 and g[2]:
+            return PeriodMention(s, e, f"{g[2]}-{h}", "half")
+        return PeriodMention(s, e, None, "half_rel", relative_years=1 if h == "H1" else 2)
+    if kind == "quarter":
+        q = _ROMAN.get(g[0].lower())
+        return PeriodMention(s, e, f"{g[1]}-Q{q}", "quarter") if q else None
+    if kind == "relative":
+        n = _to_int(g[0])
+        if n is None or not 1 <= n <= 30:
+            return None
+        return PeriodMention(s, e, None, "relative", relative_years=n)
+    if kind == "this_year":
+        return PeriodMention(s, e, None, "relative", relative_years=0)
+    if kind == "cumulative":
+        return PeriodMention(s, e, None, "cumulative")
+    if kind == "year":
+        return PeriodMention(s, e, g[0], "year")
+    return None
+
+
+def _to_int(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return _NUMWORD.get(word.lower())
+
+
+def resolve_relative(mention: PeriodMention, anchor_year: int | None) -> str | None:
+    """The period of a relative expression, given the year it is counted back from."""
+    if mention.value is not None:
+        return mention.value
+    if anchor_year is None or mention.relative_years is None:
+        return None
+    if mention.kind == "half_rel":
+        return f"{anchor_year}-H{mention.relative_years}"
+    if mention.relative_years == 0:
+        return str(anchor_year)
+    return f"{anchor_year - mention.relative_years}-{anchor_year}"
+
+
+def year_of(period: str | None) -> int | None:
+    """The last year a period string reaches (``2018-2023`` → 2023; ``2010-`` → 2010)."""
+    if not period:
+        return None
+    years = re.findall(r"(?:19|20)\d{2}", period)
+    return int(years[-1]) if years else None

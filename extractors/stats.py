@@ -1,0 +1,674 @@
+"""Rule extractor for campaign statistics: a number, what it counts, and how.
+
+Pure functions over the cleaned text.  For each quantity that
+:func:`extractors.numbers.find_quantities` finds, :func:`read_item` reads the
+head noun of what is counted (dropping counting words such as ``lượt``, ``căn``,
+``gương``), :func:`is_campaign_stat` decides whether the pair measures the
+campaign (SCHEMA.md: models, honoured collectives, meetings held, mobilised money
+and works...; not dates, ages, ordinals, decree numbers or the campaign's own
+structure), and :func:`read_action` / :func:`read_level` read the verb and the
+level around it.  Unit, province and period are attached afterwards
+(:mod:`extractors.attach`), because they often come from other sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from extractors.numbers import Quantity
+
+# --- items -----------------------------------------------------------------
+
+# Counting words that are dropped in front of the head noun ("145 lượt tập thể").
+_CLASSIFIERS = ("lượt", "căn", "chiếc", "ngôi", "gương", "em", "cây", "bức", "tấm", "suất", "phần quà")
+
+# Multi-syllable item heads, longest first when matching.  "cuộc" and measures are handled apart.
+# fmt: off
+_ITEM_WORDS = sorted(
+    {
+    "mô hình", "điển hình", "tập thể", "cá nhân", "gia đình", "hộ gia đình", "hộ nghèo", "hộ dân",
+    "hộ cận nghèo", "hộ", "công trình vệ sinh", "công trình", "hội nghị", "hợp tác xã", "tổ hợp tác",
+    "trang trại", "làng nghề", "ngày công", "tuyến đường điện", "tuyến đường", "tuyến", "nhà đại đoàn kết",
+    "nhà tình nghĩa", "nhà tình thương", "nhà nhân ái", "nhà tạm", "nhà chính sách", "nhà bán trú",
+    "nhà dân", "nhà văn hóa", "nhà", "phần việc", "tác phẩm", "hội viên", "đoàn viên", "đảng viên",
+    "cán bộ", "chiến sĩ", "tổ chức đoàn thể", "tổ chức cơ sở đảng", "cấp ủy", "chi bộ", "xã", "phường",
+    "thị trấn", "thôn", "bản", "ấp", "khu phố", "tổ dân phố", "huyện", "quận", "đơn vị", "cơ quan",
+    "doanh nghiệp", "tiêu chí", "đội thi", "đội", "thành viên", "người", "trường hợp", "phòng học", "cầu",
+    "cổng chào", "giếng", "bể nước", "điểm trường", "lớp học", "học sinh", "hs", "suất học bổng",
+    "phần quà", "sáng kiến", "giải pháp", "câu lạc bộ", "tổ", "nhóm", "ý kiến", "kiến nghị", "đơn",
+    "vụ việc", "vụ", "hồ sơ", "buổi", "đợt", "lớp", "cuộc", "thí sinh", "bài", "tin", "con", "cây xanh",
+    "bóng đèn", "camera", "km", "làng", "xóm", "hội", "khu dân cư", "lĩnh vực", "nhiệm vụ", "đại biểu",
+    "vận động viên", "tổ chức đảng", "tổ chức cơ sở", "tổ chức", "dân", "khách", "lao động",
+},
+# fmt: on
+    key=len,
+    reverse=True,
+)
+
+# Measures: "45km đường", "3.000m2 đất", "17ha", "10 nghìn mét hàng rào".
+_MEASURE = re.compile(r"(km2|km|m2|m²|m3|ha|mét|m|tấn|kg)(?![\wÀ-ỹ])", re.IGNORECASE)
+_MONEY = re.compile(r"(?:tỷ|tỉ|triệu|nghìn|ngàn)?\s*(đồng|USD|usd)(?![\wÀ-ỹ])")
+
+# Heads that never make a campaign statistic.
+# fmt: off
+_EXCLUDED_HEADS = {
+    "năm",
+    "tháng",
+    "ngày",
+    "tuần",
+    "giờ",
+    "phút",
+    "tuổi",
+    "lần",
+    "lĩnh vực",
+    "cấp",
+    "khối",
+    "nhiệm vụ",
+    "điểm",
+    "đại biểu",
+    "khẩu",
+    "thứ",
+    "số",
+    "ý kiến",
+    "kiến nghị",
+    "giải",
+    "khu vực",
+    "cụm",
+    "cử tri",
+    "mốc",
+    "giường",
+    "lớp",
+    "nội dung",
+    "chỉ tiêu",
+    "tiết mục",
+    "khóa",
+    "kỳ",
+    "tổ chức đảng",
+    "dân",
+    "khách",
+    "tấn",
+    "vụ",
+    "con",
+    "đội",
+    "và",
+    "tại",
+    "trong",
+    "dài",
+    "rộng",
+    "cao",
+    "sâu",
+    "năm tuổi",
+    "giải quyết",
+    "thí sinh",
+}
+# fmt: on
+
+# Heads that count the campaign's work wherever they appear.
+# fmt: off
+_CORE_HEADS = {
+    "mô hình", "điển hình", "tập thể", "cá nhân", "gia đình", "hộ gia đình", "công trình", "hội nghị",
+    "cuộc", "phần việc", "tác phẩm", "ngày công", "công trình vệ sinh", "nhà đại đoàn kết",
+    "nhà tình nghĩa", "nhà tình thương", "nhà nhân ái", "nhà tạm", "nhà chính sách", "nhà bán trú",
+    "hợp tác xã", "trang trại", "làng nghề", "đồng", "sáng kiến", "đội thi", "tổ chức đoàn thể", "cấp ủy",
+}
+# fmt: on
+
+
+@dataclass(slots=True)
+class ItemRead:
+    item: str
+    start: int  # span of the item words in the text
+    end: int
+    head: str  # lexicon head used for filtering ("km đường" → "km")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _match_word(text: str, pos: int, word: str) -> int | None:
+    """End offset when ``word`` (lower-case) stands at ``pos`` as whole syllables."""
+    seg = text[pos : pos + len(word)]
+    if seg.lower() != word:
+        return None
+    after = text[pos + len(word) : pos + len(word) + 1]
+    if after and (after.isalnum() or after == "_"):
+        return None
+    return pos + len(word)
+
+
+def _lexicon_item(text: str, pos: int) -> tuple[str, int] | None:
+    for w in _ITEM_WORDS:
+        end = _match_word(text, pos, w)
+        if end is not None:
+            return w, end
+    return None
+
+
+_SYLLABLE = re.compile(r"[a-zA-ZÀ-ỹĐđ][\wÀ-ỹĐđ-]*")
+# fmt: off
+_CUOC_STOP = {
+    "và", "với", "cho", "tại", "ở", "cấp", "của", "trên", "trong", "đối", "về", "nhằm", "để", "đến", "được",
+    "đạt", "theo", "từ", "có", "thu", "gồm", "vào",
+}
+# fmt: on
+
+
+def _next_syllables(text: str, pos: int, n: int) -> list[tuple[str, int, int]]:
+    out = []
+    while len(out) < n:
+        pos = _skip_space(text, pos)
+        m = _SYLLABLE.match(text, pos)
+        if not m:
+            break
+        out.append((m.group(0), m.start(), m.end()))
+        pos = m.end()
+    return out
+
+
+def read_item(
+    text: str, pos: int, word_after: Callable[[int], tuple[str, int] | None] | None = None
+) -> ItemRead | None:
+    """The item counted by a number ending at ``pos``: head noun in lower case."""
+    p = _skip_space(text, pos)
+    m = _MONEY.match(text, p)
+    if m and m.start(1) - p <= 6:
+        return ItemRead("đồng", p, m.end(), "đồng")
+    m = _MEASURE.match(text, p)
+    if m:
+        measure = m.group(1).lower().replace("m²", "m2")
+        q = _skip_space(text, m.end())
+        if text[q : q + 1] == "/":  # "35 km/ 55 tuyến": the measure of the next item
+            nm = re.match(r"\s*[\d.,]+\s*", text[q + 1 :])
+            nxt = _next_syllables(text, q + 1 + (nm.end() if nm else 0), 1)
+            noun = _lexicon_item(text, nxt[0][1]) if nxt else None
+            if noun and noun[0].startswith("tuyến"):
+                rest = noun[0].split(" ", 1)[1] if " " in noun[0] else ""
+                return ItemRead(f"{measure} {rest}".strip(), p, m.end(), measure)
+        noun = _measure_noun(text, q, word_after)
+        item = f"{measure} {noun[0]}" if noun else measure
+        return ItemRead(item, p, noun[1] if noun else m.end(), measure)
+    p0 = p
+    p = _skip_classifiers(text, p)
+    hit = _lexicon_item(text, p)
+    if hit is None and text[p : p + 1] == "“":
+        inner = _lexicon_item(text, p + 1)
+        close = text.find("”", p + 1, p + 60)
+        if inner and close >= 0 and inner[1] == close:
+            return ItemRead(inner[0], p0, close + 1, inner[0])
+    if hit:
+        word, end = hit
+        if word == "cuộc":
+            return _read_cuoc(text, p, end)
+        if word == "hội nghị":
+            return ItemRead("hội nghị", p, end, "hội nghị")
+        return ItemRead(word, p0, end, word)
+    if word_after is not None:
+        got = word_after(p)
+        if got:
+            return ItemRead(got[0].lower(), p, got[1], got[0].lower())
+    syl = _next_syllables(text, p, 1)
+    if syl and syl[0][0][:1].islower():
+        return ItemRead(syl[0][0].lower(), p, syl[0][2], syl[0][0].lower())
+    return None
+
+
+def _skip_classifiers(text: str, pos: int) -> int:
+    """Skip up to two counting words before the head noun ("lượt gương", "căn nhà")."""
+    for _ in range(2):
+        for c in _CLASSIFIERS:
+            end = _match_word(text, pos, c)
+            if end is None:
+                continue
+            nxt = _skip_space(text, end)
+            if c == "cây" and not text[nxt:].lower().startswith("cầu"):
+                continue
+            if c in ("em", "căn", "gương", "cây", "lượt") or _lexicon_item(text, nxt):
+                pos = nxt
+                break
+        else:
+            break
+    return pos
+
+
+def _measure_noun(
+    text: str, pos: int, word_after: Callable[[int], tuple[str, int] | None] | None
+) -> tuple[str, int] | None:
+    """The noun after a measure: "km đường", "m2 bê-tông", "km cống rãnh", "ha rừng"."""
+    hit = _lexicon_item(text, pos)
+    if hit and hit[0] not in ("km",):
+        word, end = hit
+        if word.startswith("tuyến "):
+            word = word.split(" ", 1)[1]
+        # "đường điện", "đường giao thông": keep a second syllable only when it names a kind of work
+        return word, end
+    syl = _next_syllables(text, pos, 3)
+    if not syl:
+        return None
+    for n in (3, 2, 1):
+        words = " ".join(x[0].lower() for x in syl[:n])
+        if len(syl) >= n and words in _MEASURE_NOUNS:
+            return words, syl[n - 1][2]
+    return None
+
+
+# What a length, an area or a volume measures in the campaign's results.
+# fmt: off
+_MEASURE_NOUNS = {
+    "đường",
+    "đất",
+    "rừng",
+    "mương",
+    "kênh",
+    "kênh mương",
+    "cống",
+    "cống rãnh",
+    "rãnh",
+    "hàng rào",
+    "mặt đường",
+    "bê-tông",
+    "bê tông",
+    "đường điện",
+    "cây ăn quả",
+    "lúa",
+    "chè",
+    "cà phê",
+    "kè",
+    "đê",
+    "tường rào",
+    "hàng cây",
+    "ống nước",
+    "đường ống",
+    "dây điện",
+    "mặt bằng",
+    "ao",
+    "sân",
+}
+# fmt: on
+
+
+def _read_cuoc(text: str, start: int, end: int) -> ItemRead:
+    """ "cuộc" counts an activity: "803 cuộc góp ý phản biện" → ``cuộc góp ý phản biện``."""
+    words = ["cuộc"]
+    pos = end
+    for syl, _s, e in _next_syllables(text, pos, 5):
+        if syl.lower() in _CUOC_STOP or not syl[:1].islower():
+            break
+        words.append(syl.lower())
+        pos = e
+        if text[pos : pos + 1] in ",;.:)":
+            break
+    if words[1:2] and words[1] in ("giám", "tiếp", "đối", "góp", "kiểm", "tuyên", "vận", "họp", "thăm"):
+        return ItemRead(" ".join(words), start, pos, "cuộc")
+    return ItemRead("cuộc", start, end, "cuộc")
+
+
+# --- scope ------------------------------------------------------------------
+
+_DECREE_BEFORE = re.compile(
+    r"(?i)(?:quyết định|nghị quyết|chỉ thị|kết luận|kế hoạch|thông tư|nghị định|hướng dẫn|công văn|"
+    r"quy định|thông báo|luật|(?<!tổng )(?<!trong )(?<!có )số|lần thứ|thứ|khóa|cụm thi đua|đoàn kiểm tra|tổ|khu phố|khu|tiểu khu|ấp|"
+    r"thôn|xóm|phường|quận|đội|đại đội|trung đoàn|sư đoàn|lữ đoàn|tiểu đoàn|quân khu|vùng|đường|"
+    r"tỉnh lộ|quốc lộ|hẻm|ngõ|ngách|kiệt|lô|phòng|tầng|mục|điều|khoản|chương|phần|bài|kỳ|tập|top|nhóm|"
+    r"hạng|giải|loại|phiên|tuần|tháng|ngày|năm|chiều|sáng|tối|trưa|đêm|lúc)\s*$"
+)
+_CODE_AFTER = re.compile(r"^\s*[-/](?:[A-ZĐ]|\s*[A-ZĐ]{2})")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside “…” quotes on one line (model names and titles)."""
+    spans = []
+    for m in re.finditer(r"“[^”“\n]{0,300}”", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int]) -> bool:
+    """Whether a number and its item measure the campaign (SCHEMA.md's scope)."""
+    if q.vague or q.value is None or q.kind in ("date", "time", "year", "range"):
+        return False
+    head = item.head
+    if q.kind == "word" and (q.value < 2 or head not in _CORE_HEADS):
+        return False  # "một bước", "hai tuyến": number words count only the campaign's own items
+    if head in _EXCLUDED_HEADS or (_MEASURE.fullmatch(item.item) and head != "đồng"):
+        return False  # a bare measure ("khoảng 6 ha") does not say what was measured
+    before = text[max(sentence[0], q.num_start - 30) : q.num_start]
+    if q.approx is None and _DECREE_BEFORE.search(before):
+        return False
+    if _CODE_AFTER.match(text[q.num_end : q.num_end + 6]):
+        return False
+    after = text[item.end : item.end + 12]
+    if head == "đồng" and re.match(r"\s*/", after):  # income per head per year: a general indicator
+        return False
+    if head in ("tuổi",) or re.match(r"\s*tuổi", text[q.end : q.end + 8]):
+        return False
+    if re.match(r"\s*(?:nói\s+trên|trên|này|đó|kể\s+trên)\s*(?:[,.;:]|$)", text[item.end : item.end + 14]):
+        return False  # "2 mô hình trên": points back to models already counted
+    sent = text[sentence[0] : sentence[1]].lower()
+    if head in _LOCALITY_HEADS and not q.percent:
+        return _locality_count_is_stat(text, q, item, sentence)
+    if head in _CORE_HEADS or head.startswith("cuộc") or head.startswith("nhà"):
+        return True
+    if q.percent:
+        return bool(re.search(r"số|hộ|gia đình|xã|phường|hồ sơ|đạt", text[q.end : q.end + 20]))
+    return _campaign_context(sent)
+
+
+_CONTEXT = re.compile(
+    r"dân vận|phong trào|vận động|mô hình|điển hình|hiến|đóng góp|huy động|ủng hộ|ngày công|nông thôn mới|"
+    r"ntm|xây dựng|làm mới|sửa chữa|hỗ trợ|giúp|tuyên dương|khen thưởng|công nhận|đăng ký|thi đua|hội thi|"
+    r"cuộc thi|đạt chuẩn|xóa|thành lập|tặng|trao|vận động|giám sát|đối thoại|phản biện|tiếp xúc|thăm hỏi|"
+    r"giúp đỡ|phụ trách|bám|tham gia|nhân rộng|triển khai|thực hiện"
+)
+
+
+# fmt: off
+_LOCALITY_HEADS = {
+    "xã", "phường", "thị trấn", "thôn", "bản", "ấp", "khu phố", "tổ dân phố", "huyện", "quận", "làng",
+    "xóm",
+}
+# fmt: on
+
+
+def _locality_count_is_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int]) -> bool:
+    """Counts of localities are statistics only when they say what the localities did
+    ("356/382 xã đạt chuẩn", "33 xã tổ chức"), not when they locate or describe."""
+    if re.search(
+        r"(?i)(?:tại|ở|của|gồm|các|với|trong|thuộc|trên|đại diện)\s*$",
+        text[max(sentence[0], q.start - 12) : q.start],
+    ):
+        return False
+    act = read_action(text, q, item, sentence)
+    return act in ("achieved", "held", "recognized", "replicated", "commended")
+
+
+def _campaign_context(sentence_lower: str) -> bool:
+    return bool(_CONTEXT.search(sentence_lower))
+
+
+# --- action, level ------------------------------------------------------------
+
+_ACTIONS: list[tuple[str, str]] = [
+    (r"chưa đạt", "none"),
+    (r"đăng ký", "registered"),
+    (
+        r"công nhận|cấp giấy chứng nhận|cấp chứng nhận|được chứng nhận|suy tôn|lựa chọn|bình chọn|chọn",
+        "recognized",
+    ),
+    (
+        r"tuyên dương|biểu dương|khen thưởng|tặng giấy khen|tặng bằng khen|trao thưởng|trao tặng|trao giải|"
+        r"đạt giải|nhận kỷ niệm chương|vinh danh|khen|giấy khen|bằng khen|tặng",
+        "commended",
+    ),
+    (r"nhân rộng", "replicated"),
+    (r"duy trì", "maintained"),
+    (r"tổ chức|phối hợp giám sát|giám sát", "held"),
+    (r"đạt chuẩn|đạt kết quả|đạt hiệu quả|về đích|đạt", "achieved"),
+    (
+        r"xây dựng|xây mới|triển khai|thành lập|thực hiện|xây|đổ|làm mới|hoàn thành|trồng|lắp đặt|"
+        r"tạo lập|phát triển|hình thành|khởi công|bàn giao|làm",
+        "built",
+    ),
+]
+_ACTION_RE = re.compile(
+    "|".join(f"(?P<a{i}>(?<![\\wÀ-ỹ])(?:{pat})(?![\\wÀ-ỹ]))" for i, (pat, _a) in enumerate(_ACTIONS)),
+    re.IGNORECASE,
+)
+
+
+def _clause_start(text: str, sentence_start: int, pos: int) -> int:
+    """Start of the clause holding ``pos``: after the last ";" or ":" before it in the sentence."""
+    cut = max(text.rfind(";", sentence_start, pos), text.rfind(":", sentence_start, pos))
+    return cut + 1 if cut >= 0 else sentence_start
+
+
+# Items that are mobilised resources or people rather than things made: "built" does not apply.
+# fmt: off
+_RESOURCE_HEADS = {
+    "đồng", "ngày công", "hộ", "hộ nghèo", "hộ dân", "hộ gia đình", "người", "đoàn viên", "hội viên",
+    "đảng viên", "cán bộ", "ha", "m2", "thành viên", "trường hợp", "hs", "học sinh", "tác phẩm",
+}
+# fmt: on
+_BUILT_MEASURES = re.compile(r"(?i)(?:xây|đổ|làm|lắp|đào|đắp|kéo|trồng|hoàn thành|nâng cấp|mở)")
+
+
+def _hits(segment: str) -> list[tuple[int, str]]:
+    return [
+        (m.start(), _ACTIONS[int(k[1:])][1])
+        for m in _ACTION_RE.finditer(segment)
+        for k, v in m.groupdict().items()
+        if v
+    ]
+
+
+def read_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int]) -> str | None:
+    """The verb that acts on the number: one right after the item ("179 mô hình đạt hiệu
+    quả", "được công nhận, biểu dương và khen thưởng": the first), else the nearest
+    before it in its clause; meetings and supervisions are "held"."""
+    act = _raw_action(text, q, item, sentence)
+    if act == "none":
+        return None
+    head = item.head
+    if head in _RESOURCE_HEADS or head in ("km", "m", "mét") and act == "built":
+        if act == "built":
+            if head in ("km", "m", "mét", "m2", "ha") and _BUILT_MEASURES.search(
+                text[max(sentence[0], q.start - 40) : q.start]
+            ):
+                return act
+            return None
+        if act in ("held",):
+            return None
+    return act
+
+
+def _raw_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int]) -> str | None:
+    cs = _clause_start(text, sentence[0], q.start)
+    before = text[max(cs, q.start - 80) : q.start]
+    if item.head in ("hội nghị",) or item.head.startswith("cuộc"):
+        return "held"
+    tail_end = min(sentence[1], item.end + 60)
+    m_punct = re.search(r"[,;.:()]|\s(?:và|với)\s", text[item.end : tail_end])
+    tail = text[item.end : item.end + m_punct.start()] if m_punct else text[item.end : tail_end]
+    after = _hits(tail)
+    if after and re.match(
+        r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)", tail
+    ):
+        return after[0][1]
+    hits = _hits(before)
+    if hits:
+        return hits[-1][1]
+    if after:
+        return after[0][1]
+    return None
+
+
+_LEVELS = [
+    (r"cấp\s+(?:cơ sở|xã|phường|thị trấn|xã, phường|phường, xã)", "cơ sở"),
+    (r"cấp\s+(?:quận|quận, huyện)", "quận"),
+    (r"cấp\s+(?:huyện|huyện, thị xã|quận, huyện, thị xã)", "huyện"),
+    (r"cấp\s+(?:tỉnh)", "tỉnh"),
+    (r"cấp\s+(?:thành phố|tp\b|thủ đô)", "thành phố"),
+    (r"cấp\s+(?:trung ương|toàn quốc)", "trung ương"),
+    (r"(?:ở|tại)?\s*cơ sở", "cơ sở"),
+]
+_LEVEL_RE = [(re.compile(r"(?i)^[^,;.\d]{0,30}?(?<![\wÀ-ỹ])" + p), lv) for p, lv in _LEVELS]
+
+
+def read_level(text: str, item: ItemRead, sentence: tuple[int, int]) -> str | None:
+    """The level named right after the item ("mô hình cấp huyện", "điển hình ở cơ sở")."""
+    tail = text[item.end : min(sentence[1], item.end + 60)]
+    tail = re.split(r"\s(?:và|với)\s|[;(]", tail, maxsplit=1)[0]
+    tail = re.sub(r"“[^”]*”", "", tail)
+    for pat, lv in _LEVEL_RE:
+        m = pat.search(tail)
+        if m:
+            # "cấp quận, huyện, thị xã" is the generic district level
+            if lv == "quận" and re.match(r"(?i)\s*,\s*huyện", tail[m.end() :]):
+                return "huyện"
+            return lv
+    return None
+
+
+# --- the extractor ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class StatMention:
+    """A statistic found in the text, before unit and period are attached."""
+
+    value: float
+    item: str
+    approx: str | None
+    ratio_of: float | None
+    percent: bool
+    action: str | None
+    level: str | None
+    start: int  # evidence span
+    end: int
+    num_start: int
+    sentence: int
+    per_year: bool = False
+    domain: str | None = None
+    period: str | None = None  # set by attachment
+    unit: object | None = None  # the UnitMention it belongs to, set by attachment
+
+
+def _inside(spans: Sequence[tuple[int, int]], pos: int) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+def _sentence_index(sentences: Sequence[tuple[int, int]], pos: int) -> int:
+    for i, (s, e) in enumerate(sentences):
+        if s <= pos < e or (pos < s):
+            return i if s <= pos else max(0, i - 1)
+    return len(sentences) - 1
+
+
+def find_stats(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    quantities: Sequence[Quantity],
+    word_after: Callable[[int], tuple[str, int] | None] | None = None,
+) -> list[StatMention]:
+    """Every campaign statistic in the text, in order, repeated facts merged."""
+    quotes = quoted_spans(text)
+    out: list[StatMention] = []
+    for idx, q in enumerate(quantities):
+        if _inside(quotes, q.num_start):
+            continue
+        si = _sentence_index(sentences, q.num_start)
+        sent = sentences[si]
+        item, ev_start = _item_for(text, q, quantities, idx, word_after)
+        if item is None or not is_campaign_stat(text, q, item, sent):
+            continue
+        act = read_action(text, q, item, sent)
+        lvl = read_level(text, item, sent)
+        start = min(ev_start, q.start)
+        out.append(
+            StatMention(
+                value=float(q.value),
+                item=item.item,
+                approx=q.approx,
+                ratio_of=q.ratio_of if q.kind == "ratio" else None,
+                percent=q.percent,
+                action=act,
+                level=lvl,
+                start=start,
+                end=max(item.end, q.end),
+                num_start=q.num_start,
+                sentence=si,
+                per_year=bool(
+                    re.search(
+                        r"(?i)(?:trung bình|bình quân)\s+(?:mỗi|hằng|hàng)\s+năm", text[sent[0] : q.start]
+                    )
+                ),
+            )
+        )
+    return out
+
+
+def _item_for(
+    text: str,
+    q: Quantity,
+    quantities: Sequence[Quantity],
+    idx: int,
+    word_after: Callable[[int], tuple[str, int] | None] | None,
+) -> tuple[ItemRead | None, int]:
+    """Read the item; percent figures take "số X" after them or the ratio they restate."""
+    if q.percent:
+        m = re.match(r"\s*(?:số\s+|các\s+)?", text[q.end :])
+        pos = q.end + (m.end() if m else 0)
+        item = read_item(text, pos, word_after)
+        if (
+            item
+            and item.head not in _EXCLUDED_HEADS
+            and re.match(r"\s*(?:số\s+|các\s+)?[a-zà-ỹđ]", text[q.end :])
+        ):
+            return item, q.start
+        # "356/382 xã (tỷ lệ 93,2%)": the percent restates the ratio before it
+        if idx > 0 and quantities[idx - 1].kind == "ratio" and q.start - quantities[idx - 1].end < 25:
+            prev = quantities[idx - 1]
+            item = read_item(text, prev.end, word_after)
+            if item:
+                close = text.find(")", q.end, q.end + 3)
+                return ItemRead(
+                    item.item, item.start, close + 1 if close >= 0 else q.end, item.head
+                ), prev.start
+        return None, q.start
+    item = read_item(text, q.end, word_after)
+    if item is not None and item.head == "cuộc" and item.item == "cuộc":
+        # "giám sát 10.665 cuộc": the activity comes before the number
+        m = re.search(
+            r"(?i)(giám sát|tiếp xúc|đối thoại|kiểm tra|góp ý phản biện|tuyên truyền)\s*$",
+            text[max(0, q.start - 25) : q.start],
+        )
+        if m:
+            return ItemRead(f"cuộc {m.group(1).lower()}", item.start, item.end, "cuộc"), q.start - (
+                len(m.group(0))
+            )
+    return item, q.start
+
+
+def merge_repeats(text: str, stats: list[StatMention]) -> list[StatMention]:
+    """Indices of the statistics to keep, one per fact: a figure repeated later for the
+    same unit ("trong số 5.102 mô hình") or restated from the headline keeps its first
+    mention, which takes the fields the repeat adds; a rounded restatement ("gần 22.000")
+    gives way to the exact figure."""
+    units = [getattr(s.unit, "name", None) for s in stats]
+    kept: list[int] = []
+    for i, s in enumerate(stats):
+        dup = None
+        for k in kept:
+            o = stats[k]
+            if o.item != s.item or o.value != s.value or (units[k] and units[i] and units[k] != units[i]):
+                continue
+            if o.action == s.action or s.action is None or o.action is None or _back_reference(text, s):
+                dup = o
+                break
+        if dup is not None:
+            for f in ("action", "level", "per_year", "domain", "period", "unit"):
+                if not getattr(dup, f) and getattr(s, f):
+                    setattr(dup, f, getattr(s, f))
+            continue
+        kept.append(i)
+    out = []
+    for i in kept:
+        s = stats[i]
+        if s.approx in ("nearly", "about", "more_than") and any(
+            stats[j].item == s.item
+            and stats[j].approx is None
+            and 0 < abs(stats[j].value - s.value) <= 0.05 * s.value
+            for j in kept
+            if j != i
+        ):
+            continue
+        out.append(s)
+    return out
+
+
+def _back_reference(text: str, s: StatMention) -> bool:
+    return bool(re.search(r"(?i)(?:trong|trong tổng|tổng)\s+số\s+$", text[max(0, s.start - 20) : s.start]))

@@ -1,0 +1,442 @@
+"""Word and sentence segmentation with character offsets into the given text.
+
+The text (an article's cleaned text) is never altered: every token and sentence is
+a pair of offsets into it.
+
+Words come from a segmentation backend, ``underthesea`` (default,
+``underthesea.word_tokenize``) or ``pyvi`` (``ViTokenizer.tokenize``).  Both rewrite
+their input (tone-mark placement ``uỷ`` → ``ủy``, a few spelling fixes, ``_``
+joins, spaces around punctuation), so their output is aligned back to the text:
+
+1. The backend gets the text with old-style tone placement rewritten to the new
+   style (``hoà`` → ``hòa``, ``uỷ`` → ``ủy``: pyvi segments the two spellings
+   differently) and hyphens between two letters spaced out (``văn hóa-xã hội`` →
+   ``văn hóa - xã hội``) so that it sees whole syllables:
+   underthesea one line per call (it joins words across line breaks, and per
+   line is no slower), pyvi the whole text in one call (it keeps line breaks
+   apart, and one call per line is twice as slow; measured with
+   ``bench/bench_tokenizer.py``).
+2. Each syllable of the output is found in the text after the previous one,
+   comparing characters with their combining marks removed (so tone placement
+   and Unicode normalisation do not matter).  A syllable the backend spelt
+   differently takes the run of word characters at that place; one that cannot
+   be placed is skipped, and any text left uncovered becomes tokens of its own
+   (runs of word characters, single other characters).
+3. A word's syllables make one token, except that a token never crosses a line
+   break and a syllable with no letter or digit (a quote, a bracket) is split
+   off from the word the backend glued it to.
+4. A hyphen glued between a letter and a letter or digit is glued back when the
+   word before it is a single syllable (``bê-tông``, ``Covid-19``, ``ki-lô-mét``;
+   only the first syllable after it when the backend joined that to the next
+   word), and stays a token of its own after a word of several syllables
+   (``văn hóa`` ``-`` ``xã hội``).
+5. Numbers and a few abbreviations are protected: each of ``1.431``, ``10.000``,
+   ``93,2%`` (with the sign), ``356/382``, ``04``, ``2018-2023``, ``15/10/2019``,
+   ``09:15``, ``TP.HCM``, ``Th.S``, ``v.v.`` is exactly one token, whatever the
+   backend did, and a measure glued to a number is cut off (``9.600`` ``m2``).
+
+Sentences (``split_sentences``) come from a rule, not from a backend: every line
+break ends a sentence; inside a line a sentence ends at ``.``, ``!``, ``?``, ``…``
+(with any closing quotes or brackets) followed by whitespace and then an
+upper-case letter, a digit or an opening quote/bracket, except after an
+abbreviation (``TP.``, ``Q.``, ``P.``, ``TX.``, ``ThS.``, ``PGS.``, ``v.v.`` ... and a
+single capital letter, i.e. an initial).  Dots inside a word or number
+(``1.431``, ``TP.HCM``, ``Q.10``) are never followed by whitespace, so never split.
+
+Backends are imported lazily, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
+
+BACKENDS = ("underthesea", "pyvi")
+
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # as str.splitlines
+_RE_LINE = re.compile(f"[^{_LINE_BREAKS}]+")
+
+
+class Token(NamedTuple):
+    """One word: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+# ---------------------------------------------------------------------------
+# backends
+# ---------------------------------------------------------------------------
+
+
+def check_backend(backend: str) -> str:
+    """Return ``backend`` or raise a ValueError naming the valid options."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown tokenizer backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    return backend
+
+
+@cache
+def _backend(backend: str) -> Callable[[str], list[list[str]]]:
+    """A function from text to words, each word a list of syllables (lazy import)."""
+    check_backend(backend)
+    if backend == "underthesea":
+        from underthesea import word_tokenize
+
+        return lambda s: [w.split() for line in _RE_LINE.findall(s) for w in word_tokenize(line)]
+    from pyvi import ViTokenizer
+
+    return lambda s: [w.split("_") for w in ViTokenizer.tokenize(s).split()]
+
+
+# ---------------------------------------------------------------------------
+# alignment
+# ---------------------------------------------------------------------------
+
+
+def _fold_char(c: str) -> str:
+    """``c`` without combining marks (``ủ`` → ``u``); may be empty or longer than one char."""
+    if c.isascii():
+        return c
+    return "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
+
+
+class _FoldTable(dict):
+    """A ``str.translate`` table that folds characters, filled on demand."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold(s: str) -> str:
+    return s.translate(_FOLD_TABLE)
+
+
+@dataclass(slots=True)
+class _Folded:
+    """``text`` with combining marks removed, and the maps between the two."""
+
+    text: str
+    folded: str
+    to_orig: Sequence[int]  # folded index -> original index
+    first: Sequence[int]  # original index -> first folded index at or after it (len(text) + 1 entries)
+
+    @classmethod
+    def of(cls, text: str) -> _Folded:
+        folded = _fold(text)
+        if all(len(_FOLD_TABLE[ord(c)]) == 1 for c in set(text)):  # one char for one: the usual case
+            return cls(text, folded, range(len(text)), range(len(text) + 1))
+        to_orig: list[int] = []
+        first: list[int] = []
+        for i, c in enumerate(text):
+            first.append(len(to_orig))
+            to_orig.extend([i] * len(_FOLD_TABLE[ord(c)]))
+        first.append(len(to_orig))
+        return cls(text, folded, to_orig, first)
+
+    def extend_marks(self, end: int) -> int:
+        """Move ``end`` past any characters that fold to nothing (combining marks)."""
+        while (
+            end < len(self.text) and self.first[end] == self.first[end + 1] and not self.text[end].isspace()
+        ):
+            end += 1
+        return end
+
+    def end_after(self, k_end: int) -> int:
+        """Original end offset for a folded match ending at ``k_end``."""
+        return self.extend_marks(self.to_orig[k_end - 1] + 1)
+
+
+_RE_WORD_RUN = re.compile(r"\w+")
+_RE_LEFTOVER = re.compile(r"\w+|[^\w\s]")
+_SEARCH_WINDOW = 24
+
+
+def _place(f: _Folded, syllable: str, cursor: int) -> tuple[int, int] | None:
+    """Find ``syllable`` at ``cursor`` (after whitespace) or a little further on."""
+    text, n = f.text, len(f.text)
+    while cursor < n and text[cursor].isspace():
+        cursor += 1
+    if cursor >= n:
+        return None
+    fs = _fold(syllable)
+    if not fs:
+        return None
+    k = f.first[cursor]
+    if f.folded.startswith(fs, k):
+        return cursor, f.end_after(k + len(fs))
+    if syllable[0].isalnum() and text[cursor].isalnum():
+        m = _RE_WORD_RUN.match(text, cursor)
+        if m:
+            return cursor, f.extend_marks(m.end())
+    hit = f.folded.find(fs, k, k + _SEARCH_WINDOW + len(fs))
+    if hit < 0:
+        return None
+    return f.to_orig[hit], f.end_after(hit + len(fs))
+
+
+_RE_NONSPACE = re.compile(r"\S")
+_RE_ALNUM = re.compile(r"[^\W_]")
+_RE_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+
+
+def _align(text: str, words: list[list[str]]) -> list[tuple[int, int]]:
+    """Token spans in ``text`` for the backend's words (steps 2 and 3 of the module docstring)."""
+    f = _Folded.of(text)
+    identity = isinstance(f.to_orig, range)
+    cursor = 0
+    out: list[tuple[int, int]] = []
+    for word in words:
+        gs = ge = -1  # the group of syllables being built
+        g_alnum = False
+        for syllable in word:
+            m = _RE_NONSPACE.search(text, cursor)
+            if m is None or not syllable:
+                break
+            if text.startswith(syllable, m.start()):
+                s = m.start()
+                e = s + len(syllable) if identity else f.extend_marks(s + len(syllable))
+            else:
+                span = _place(f, syllable, m.start())
+                if span is None:
+                    continue
+                s, e = span
+            cursor = e
+            alnum = _RE_ALNUM.search(text, s, e) is not None
+            if gs >= 0 and alnum and g_alnum and _RE_LINE_BREAK.search(text, ge, s) is None:
+                ge = e
+            else:
+                if gs >= 0:
+                    out.append((gs, ge))
+                gs, ge, g_alnum = s, e, alnum
+        if gs >= 0:
+            out.append((gs, ge))
+    return out
+
+
+def _fill_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Add tokens for any non-space text that no span covers."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in spans:
+        if s > pos and not text[pos:s].isspace():
+            out.extend(m.span() for m in _RE_LEFTOVER.finditer(text, pos, s))
+        out.append((s, e))
+        pos = e
+    if pos < len(text) and not text[pos:].isspace():
+        out.extend(m.span() for m in _RE_LEFTOVER.finditer(text, pos))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# hyphens and protected spans
+# ---------------------------------------------------------------------------
+
+_RE_LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+_RE_SPACE = re.compile(r"\s")
+
+
+def _merge_hyphens(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Glue ``x`` ``-`` ``y`` back together when ``x`` is a single syllable ending in a letter
+    and ``y`` starts with a letter or digit, all three touching (``bê-tông``, ``Covid-19``;
+    not ``290-QĐ``, not ``văn hóa-xã hội``).  When the backend joined ``y`` to the next
+    syllable (``tông đường``), only its first syllable is glued on."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        s, e = spans[i]
+        if (
+            out
+            and i + 1 < len(spans)
+            and e - s == 1
+            and text[s] == "-"
+            and out[-1][1] == s
+            and spans[i + 1][0] == e
+            and text[s - 1].isalpha()
+            and text[e].isalnum()
+            and _RE_SPACE.search(text, out[-1][0], s) is None
+        ):
+            rs, re_ = spans[i + 1]
+            space = _RE_SPACE.search(text, rs, re_)
+            if space is None:
+                out[-1] = (out[-1][0], re_)
+            else:
+                out[-1] = (out[-1][0], space.start())
+                out.append(_strip(text, space.start(), re_))
+            i += 2
+            continue
+        out.append((s, e))
+        i += 1
+    return out
+
+
+_NUM = r"[0-9]+(?:[.,][0-9]+)*"
+_MEASURE = r"(?:km2|km|m2|m3|ha|kg|cm|mm|m|tấn)(?!\w)"
+_RE_PROTECT = re.compile(
+    rf"""
+    (?<![\w])(?<![^\W\d_][-–])                       # not glued to a word on the left (Covid-19)
+    (?:[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?       # 09:15, 4:00:33
+      |{_NUM}(?:[/\-–]{_NUM})*%?                     # 1.431 93,2% 356/382 2018-2023 15/10/2019
+    )
+    (?![0-9])(?:(?![^\W\d_])|(?={_MEASURE}))        # no letter after, unless a measure (9.600m2)
+  | (?<![\w.])v\.v\.(?:\.\.)?                                          # v.v. and v.v...
+  | (?<![\w.])(?P<abbr>(?:[^\W\d_]{{1,2}}\.)+[^\W\d_]+)(?!\w)    # TP.HCM, T.P, Th.S (checked below)
+    """,
+    re.VERBOSE,
+)
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _RE_PROTECT.finditer(text):
+        abbr = m.group("abbr")
+        if abbr is not None:
+            last = abbr.rsplit(".", 1)[1]
+            if not (abbr[0].isupper() and last.isupper()):
+                continue
+        out.append(m.span())
+    return out
+
+
+def _apply_protected(
+    text: str, spans: list[tuple[int, int]], protected: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Make each protected span one token, cutting the tokens that overlap it."""
+    if not protected:
+        return spans
+    out: list[tuple[int, int]] = list(protected)
+    j = 0
+    for s, e in spans:
+        while j < len(protected) and protected[j][1] <= s:
+            j += 1
+        if j == len(protected) or protected[j][0] >= e:
+            out.append((s, e))
+            continue
+        cur, k = s, j
+        while k < len(protected) and protected[k][0] < e:
+            ps, pe = protected[k]
+            if ps > cur:
+                out.append(_strip(text, cur, ps))
+            cur = max(cur, pe)
+            k += 1
+        if cur < e:
+            out.append(_strip(text, cur, e))
+    return sorted(x for x in out if x[1] > x[0])
+
+
+# ---------------------------------------------------------------------------
+# public API
+# ---------------------------------------------------------------------------
+
+
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook above, tilde, dot below
+
+
+def _with_tones(vowels: str) -> str:
+    return "".join(unicodedata.normalize("NFC", v + t) for v in vowels for t in _TONES)
+
+
+_OLD_STYLE = re.compile(rf"(?<![qQ])([oO][{_with_tones('aAeE')}]|[uU][{_with_tones('yY')}])(?![^\W\d_])")
+
+
+def _new_style(m: re.Match) -> str:
+    first, second = m.group(1)
+    base, tone = unicodedata.normalize("NFD", second)
+    return unicodedata.normalize("NFC", first + tone) + base
+
+
+def normalize_tone_marks(text: str) -> str:
+    """Old-style tone placement to the new style, same length: ``hoà`` → ``hòa``,
+    ``uỷ`` → ``ủy``, ``khoẻ`` → ``khỏe`` (only where the syllable ends after the pair,
+    and not after ``q``: ``quý`` stays)."""
+    return _OLD_STYLE.sub(_new_style, text)
+
+
+def _backend_input(text: str) -> str:
+    return _RE_LETTER_HYPHEN.sub(" - ", normalize_tone_marks(text))
+
+
+def tokenize(text: str, backend: str = "underthesea") -> list[Token]:
+    """Words of ``text`` with their offsets; ``backend`` is ``underthesea`` or ``pyvi``.
+
+    Every non-space character of ``text`` belongs to exactly one token; no token
+    starts or ends with whitespace or crosses a line break.
+    """
+    segment = _backend(check_backend(backend))
+    if not text.strip():
+        return []
+    spans = _fill_gaps(text, _align(text, segment(_backend_input(text))))
+    spans = _merge_hyphens(text, spans)
+    spans = _apply_protected(text, spans, _protected(text))
+    return [Token(s, e, text[s:e]) for s, e in spans]
+
+
+# ---------------------------------------------------------------------------
+# sentences
+# ---------------------------------------------------------------------------
+
+_RE_SENT_END = re.compile(r"([.!?…]+)[”\"’'»)\]]*(?=\s)")
+_RE_SENT_NEXT = re.compile(r"\s+([“\"‘'«(\[]*)(\w)")
+_RE_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(“\"‘'«]))([^\s(“\"‘'«]+)$")
+ABBREVIATIONS = frozenset(
+    [
+        "TP", "Tp", "tp", "Q", "P", "TX", "TT", "Th.S", "ThS", "TS", "PGS", "GS", "BS", "KS", "CN", "NXB",
+        "Mr", "Mrs", "Ms", "Dr", "St", "Đ/c", "đ/c", "Đc", "v.v", "Th", "tr", "Tr",
+    ]
+)  # fmt: skip
+
+
+def _is_abbreviation(text: str, line_start: int, dot: int) -> bool:
+    m = _RE_WORD_BEFORE.search(text, line_start, dot)
+    if not m:
+        return False
+    word = m.group(1)
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    begin = start
+    for m in _RE_SENT_END.finditer(text, start, end):
+        nxt = _RE_SENT_NEXT.match(text, m.end(), end)
+        if not nxt:
+            continue
+        opener, c = nxt.group(1), nxt.group(2)
+        if not (opener or c.isupper() or c.isdigit()):
+            continue
+        if m.group(1) == "." and _is_abbreviation(text, start, m.start()):
+            continue
+        out.append((begin, m.end()))
+        begin = m.end()
+    out.append((begin, end))
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text`` (rule in the module docstring), without surrounding whitespace."""
+    out: list[tuple[int, int]] = []
+    for line in _RE_LINE.finditer(text):
+        for s, e in _line_sentences(text, line.start(), line.end()):
+            s, e = _strip(text, s, e)
+            if e > s:
+                out.append((s, e))
+    return out

@@ -1,0 +1,829 @@
+"""Unit mentions: the localities and organisations an article names, and which of them take part.
+
+Three layers, all pure functions over the cleaned article text (NFC, curly quotes, ``-`` dashes,
+modern tone placement):
+
+* :func:`find_unit_mentions` finds every mention with its span: a locality with its type word
+  (``huyện Tam Đường``, ``TP.HCM``, ``Q.10``, lists such as ``các xã A, B và C``), a party or
+  mass-mobilisation body of a locality (``Ban Dân vận Huyện ủy Tam Đường`` is the locality
+  ``huyện Tam Đường`` with ``organisation`` set), an organisation with a line of its own
+  (``Công an tỉnh X``, ``Ban CHQS huyện X``, ``Đồn Biên phòng X``, ``Sở Nội vụ``, ``Quân khu 2`` ...),
+  a bare province name, and bare type words (``toàn huyện``, ``Tỉnh ủy``) as implicit mentions.
+* :func:`article_context` resolves the article: its province (explicit mentions, then the
+  gazetteer's votes from the districts and communes it names), its main unit, implicit mentions
+  (``Huyện ủy`` alone is the article's district), untyped names of known units, provinces of
+  ambiguous names, and expansions of organisations (``Công an TP`` -> ``Công an thành phố Hà Nội``).
+* :func:`participating_units` keeps the units that take part in the campaign (they register, build,
+  run or are honoured for models, or report figures), by general signals of the sentence a mention
+  sits in, and returns the units table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extractors import gazetteer as gz
+from extractors.records import Provenance, UnitRecord
+from extractors.unit_grammar import (
+    CAP,
+    DISTRICT,
+    HCM_RE,
+    LEAD_WORDS,
+    LEVEL_RANK,
+    LOCALITY_TYPES,
+    MEDIA_BEFORE,
+    NATIONAL_BODIES,
+    NON_PARTICIPANTS,
+    ORG_TYPE,
+    SURNAMES,
+    TYPE_RE,
+    UPPER,
+    WARD,
+    Cand,
+    body_end,
+    canonical_name,
+    find_candidates,
+    fold,
+    inside,
+    is_cap,
+    own_province,
+    paren_spans,
+    province_written_re,
+    quote_spans,
+    section_bounds,
+)
+
+__all__ = [
+    "LOCALITY_TYPES",
+    "NATIONAL_BODIES",
+    "NON_PARTICIPANTS",
+    "ORG_TYPE",
+    "ArticleContext",
+    "UnitMention",
+    "article_context",
+    "body_end",
+    "explain_units",
+    "find_unit_mentions",
+    "participating_units",
+]
+
+EXTRACTOR_NAME = "dvk.units"
+EXTRACTOR_VERSION = "0.1.0"
+
+# ---------------------------------------------------------------------------------------------
+# public records
+
+
+@dataclass
+class UnitMention:
+    """One mention of a unit in the text, with the whole span as written."""
+
+    start: int
+    end: int
+    written: str
+    kind: str  # "locality" | "organisation"
+    type: str  # SCHEMA unit type
+    name: str  # canonical SCHEMA name
+    province: str | None
+    organisation: str | None = None  # the body behind a locality ("Ban Dân vận Huyện ủy")
+    implicit: bool = False  # resolved from context
+
+
+@dataclass
+class ArticleContext:
+    """What an article is about: its province, its main unit, and every resolved mention."""
+
+    main_unit: UnitMention | None
+    province: str | None
+    mentions: list[UnitMention]
+    sections: list[tuple[int, int, str | None]] = field(default_factory=list)  # (start, end, province)
+    title: str | None = None
+
+
+def _to_mention(text: str, c: Cand, name: str, province: str | None, implicit: bool) -> UnitMention:
+    return UnitMention(
+        start=c.start,
+        end=c.end,
+        written=text[c.start : c.end],
+        kind=c.kind,
+        type=c.type,
+        name=name,
+        province=province,
+        organisation=c.organisation,
+        implicit=implicit,
+    )
+
+
+def find_unit_mentions(text: str) -> list[UnitMention]:
+    """Every unit mention with its span, sorted by start, without overlaps.
+
+    Mentions that need the article to be resolved (a bare ``Huyện ủy``, ``Công an TP``) are returned
+    with ``implicit=True`` and their type word as ``name``; :func:`article_context` resolves them.
+    """
+    out: list[UnitMention] = []
+    for c in find_candidates(text):
+        if c.kind == "organisation" and c.org_name is None:  # "Đảng ủy Khối" alone
+            out.append(_to_mention(text, c, "Đảng ủy Khối", None, implicit=True))
+        elif c.kind == "locality" and c.base is None:
+            out.append(_to_mention(text, c, c.type, None, implicit=True))
+        else:
+            implicit = c.untyped or bool(c.kind == "organisation" and c.org_suffix_type and not c.base)
+            out.append(_to_mention(text, c, canonical_name(c), own_province(c), implicit=implicit))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the article: provinces, untyped names, implicit mentions, main unit
+
+
+def _section_index(pos: int, sections: list[tuple[int, int]]) -> int:
+    for i, (s, e) in enumerate(sections):
+        if s <= pos < e:
+            return i
+    return len(sections) - 1
+
+
+def _votes(cands: list[Cand], limit: int, title_end: int) -> Counter[str]:
+    """Province votes: explicit province mentions count 2, a district or ward 1 split over its provinces."""
+    votes: Counter[str] = Counter()
+    for c in cands:
+        if c.start >= limit or c.national:
+            continue
+        weight = (1.5 if c.start < title_end else 1.0) * (0.5 if c.untyped else 1.0)
+        explicit = (
+            own_province(c)
+            if (
+                c.kind == "organisation"
+                or c.type == "tỉnh"
+                or (c.type == "thành phố" and c.base in gz.MUNICIPALITIES)
+            )
+            else None
+        )
+        if explicit:
+            votes[explicit] += 2 * weight
+            continue
+        if c.kind == "locality" and c.base and (c.type in DISTRICT or c.type in WARD):
+            found = gz.provinces_of(c.type, c.base)
+        elif c.kind == "organisation" and (c.org_name or "").startswith("Đồn Biên phòng "):
+            # border posts are named after their commune or border gate: "Đồn Biên phòng Na Mèo"
+            tail = c.org_name.split(" ")[3:]
+            found = set()
+            for k in (len(tail), 2, 3):
+                if 0 < k <= len(tail):
+                    found |= {p.province for p in gz.untyped_places(" ".join(tail[-k:]))}
+        else:
+            continue
+        if 0 < len(found) <= 4:
+            for p in found:
+                votes[p] += weight / len(found)
+    return votes
+
+
+def _best(votes: Counter[str], first_seen: dict[str, int]) -> str | None:
+    if not votes:
+        return None
+    top = max(votes.values())
+    tied = [p for p, v in votes.items() if v == top]
+    return min(tied, key=lambda p: (first_seen.get(p, 10**9), p))
+
+
+def _first_seen(cands: list[Cand]) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    for c in cands:
+        for p in [own_province(c)] if own_province(c) else []:
+            seen.setdefault(p, c.start)
+    return seen
+
+
+_RUN_RE = re.compile(CAP + r"(?:[ ]" + CAP + r")*")
+
+
+def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limit: int) -> list[Cand]:
+    """Names written without a type word that the article (or the gazetteer) identifies.
+
+    A name already typed elsewhere in the article ("Hòa Vang" after "huyện Hòa Vang"), a district of
+    the article's province, or a commune of a district the article names.
+    """
+    quotes = quote_spans(text)
+    taken = [(c.start, c.end) for c in cands]
+    typed: dict[str, Cand] = {}
+    for c in cands:
+        if (
+            c.kind == "locality"
+            and c.base
+            and c.type != "tỉnh"
+            and not c.untyped
+            and not c.base.isdigit()
+            and (c.type != "thành phố" or c.base not in gz.MUNICIPALITIES)
+        ):
+            typed.setdefault(fold(c.base), c)
+    districts = sorted(
+        {(c.type, c.base) for c in cands if c.kind == "locality" and c.base and c.type in DISTRICT}
+    )
+    ward_index: dict[str, gz.Place] = {}
+    for dtype, dname in districts:
+        for w in gz.wards_of(dtype, dname, province):
+            ward_index.setdefault(fold(w.name), w)
+            for k in w.old_keys:
+                ward_index.setdefault(k, w)
+    out: list[Cand] = []
+    for m in _RUN_RE.finditer(text, 0, limit):
+        s, e = m.start(), m.end()
+        words = m.group(0).split(" ")
+        while words and words[0] in LEAD_WORDS:
+            s += len(words[0]) + 1
+            words = words[1:]
+        if not words or any(s < te and ts < e for ts, te in taken) or inside(s, quotes):
+            continue
+        name = " ".join(words)
+        key = fold(name)
+        if gz.canonical_province(name) or MEDIA_BEFORE.search(text[max(0, s - 40) : s]):
+            continue  # provinces are handled (or deliberately skipped) by the bare-province pass
+        prev = text[max(0, s - 12) : s].lower()
+        if re.search(r"(?:ông|bà|anh|chị|đồng chí|em|cô|chú)\s+$", prev):
+            continue
+        if key in typed:
+            t = typed[key]
+            out.append(Cand(s, e, "locality", t.type, t.base, priority=0, untyped=True))
+            continue
+        if len(words) < 2 or words[0] in SURNAMES and len(words) >= 3:
+            continue
+        ward = ward_index.get(key) or ward_index.get(gz.ascii_key(name))
+        if ward is not None:
+            out.append(
+                Cand(s, e, "locality", ward.type, name, province=ward.province, priority=0, untyped=True)
+            )
+            continue
+        places = [p for p in gz.untyped_places(name) if p.level == "district"]
+        in_prov = [p for p in places if p.province == province] if province else []
+        pick = in_prov or (places if len({p.province for p in places}) == 1 else [])
+        if len(pick) == 1:
+            p = pick[0]
+            out.append(Cand(s, e, "locality", p.type, p.name, province=p.province, priority=0, untyped=True))
+    return out
+
+
+def _settle_alt_wards(text: str, cands: list[Cand], province: str | None) -> None:
+    """ "Bản Lầu" written alone is the commune "xã Bản Lầu" when the article is in its province."""
+    typed_wards = {fold(c.base) for c in cands if c.base and c.type in WARD}
+    for c in cands:
+        if not c.alt_ward or c.base is None:
+            continue
+        full = f"{text[c.start : c.end].split(' ', 1)[0]} {c.base}"
+        places = [p for p in gz.untyped_places(full) if province is None or p.province == province]
+        if fold(full) in typed_wards or places:
+            c.type = places[0].type if places else "xã"
+            c.base = full
+            c.alt_ward = False
+
+
+def _parent(text: str, c: Cand, by_start: dict[int, Cand]) -> Cand | None:
+    """The unit that locates ``c`` right after it: ", huyện X", " (X)", " - TP X", " thuộc huyện X"."""
+    m = re.compile(r"\s*(?:,|-|\(|thuộc|của)\s*(?:\(\s*)?").match(text, c.end)
+    if not m:
+        return None
+    p = by_start.get(m.end())
+    if p is None or p.kind != "locality" or p.base is None:
+        return None
+    if LEVEL_RANK.get(p.type, 9) >= LEVEL_RANK.get(c.type, 9) and c.kind == "locality":
+        return None
+    return p
+
+
+def _resolve_province(c: Cand, parent: Cand | None, section_prov: str | None, cache: dict) -> str | None:
+    own = own_province(c)
+    if own or c.national:
+        return own
+    if parent is not None:
+        pp = cache.get(id(parent)) or own_province(parent)
+        if pp:
+            return pp
+    return section_prov  # an ambiguous or unknown name: the article's (section's) province
+
+
+def _implicit_target(
+    c: Cand, utype: str, resolved: list[tuple[Cand, str | None]], sec: tuple[int, int], province: str | None
+) -> tuple[str, str | None, str] | None:
+    """(type, base, province) that a bare type word refers to."""
+    if utype == "tỉnh":
+        if province is None:
+            return None
+        return (gz.province_type(province), province, province)
+    explicit = [
+        (x, p)
+        for x, p in resolved
+        if x.kind == "locality"
+        and x.base
+        and x.type == utype
+        and not (utype == "thành phố" and x.base in gz.MUNICIPALITIES and x.base != province)
+    ]
+    if utype == "thành phố":
+        if province in gz.MUNICIPALITIES:
+            return ("thành phố", province, province)
+        explicit = [(x, p) for x, p in explicit if x.base not in gz.MUNICIPALITIES]
+    typed = [(x, p) for x, p in explicit if not x.untyped]
+    explicit = typed or explicit  # a name written with its type word beats one inferred from the gazetteer
+    in_sec = [(x, p) for x, p in explicit if sec[0] <= x.start < sec[1]]
+    before = [(x, p) for x, p in in_sec if x.start < c.start]
+    after = [(x, p) for x, p in in_sec if x.start > c.start]
+    pick = before[-1] if before else (after[0] if after else None)
+    if pick is None and explicit:
+        counts = Counter((x.type, x.base) for x, _ in explicit)
+        (t, b), _ = counts.most_common(1)[0]
+        pick = next((x, p) for x, p in explicit if (x.type, x.base) == (t, b))
+    if pick is None:
+        return None
+    x, p = pick
+    return (x.type, x.base, p)
+
+
+def article_context(text: str, title: str | None = None) -> ArticleContext:
+    """Resolve the article's mentions: provinces, untyped names, implicit mentions, its main unit."""
+    limit = body_end(text)
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    title_end = text.find(first_line) + len(first_line) if first_line else 0
+    bounds = section_bounds(text)
+    cands = find_candidates(text)
+    # provinces: article-wide, then per stacked section
+    prov = _best(_votes(cands, limit, title_end), _first_seen(cands))
+    _settle_alt_wards(text, cands, prov)
+    for _ in range(2):  # a second round finds the communes of districts that were themselves untyped
+        cands = sorted(cands + _untyped_candidates(text, cands, prov, limit), key=lambda c: c.start)
+        prov = _best(_votes(cands, limit, title_end), _first_seen(cands))
+    votes = _votes(cands, limit, title_end)
+    if title:
+        votes.update(
+            {p: 1.0 for p in [gz.canonical_province(w) for w in province_written_re().findall(title)] if p}
+        )
+    prov = _best(votes, _first_seen(cands))
+    sec_prov: list[str | None] = []
+    for s, e in bounds:
+        sv = _votes([c for c in cands if s <= c.start < e], limit, title_end)
+        sec_prov.append(_best(sv, _first_seen(cands)) if len(bounds) > 1 and sv else prov)
+    sections = [(s, e, p) for (s, e), p in zip(bounds, sec_prov, strict=True)]
+    # explicit mentions first, then implicit ones against them
+    by_start = {c.start: c for c in cands}
+    resolved: list[tuple[Cand, str | None]] = []
+    cache: dict[int, str | None] = {}
+    for c in cands:
+        if c.kind == "locality" and c.base is None or c.untyped and c.kind == "organisation":
+            continue
+        if c.kind == "organisation" and c.org_suffix_type and not c.base:
+            continue
+        sp = sec_prov[_section_index(c.start, bounds)]
+        p = _resolve_province(c, _parent(text, c, by_start), sp, cache)
+        cache[id(c)] = p
+        resolved.append((c, p))
+    mentions: list[UnitMention] = []
+    for c in cands:
+        si = _section_index(c.start, bounds)
+        sp = sec_prov[si]
+        if id(c) in cache:
+            name = canonical_name(c)
+            if c.kind == "organisation" and c.org_append and not c.org_suffix_type and sp:
+                name = f"{name} {gz.province_type(sp)} {sp}"  # "Sở Nội vụ" -> "Sở Nội vụ thành phố Hà Nội"
+            mentions.append(_to_mention(text, c, name, cache[id(c)], implicit=c.untyped))
+            continue
+        m = _resolve_implicit(text, c, resolved, bounds[si], sp)
+        if m is not None:
+            mentions.append(m)
+    main = _main_unit(text, mentions, title)
+    return ArticleContext(main_unit=main, province=prov, mentions=mentions, sections=sections, title=title)
+
+
+def _resolve_implicit(
+    text: str,
+    c: Cand,
+    resolved: list[tuple[Cand, str | None]],
+    sec: tuple[int, int],
+    province: str | None,
+) -> UnitMention | None:
+    """The mention a bare type word or an organisation without its locality stands for, or None."""
+    if c.kind == "organisation" and c.org_name is None:  # "Đảng ủy Khối" alone
+        blocs = [
+            x
+            for x, _ in resolved
+            if x.kind == "organisation"
+            and (x.org_name or "").startswith("Đảng ủy Khối")
+            and x.start < c.start
+        ]
+        if not blocs:
+            return None
+        b = blocs[-1]
+        return _to_mention(text, c, canonical_name(b), own_province(b) or province, implicit=True)
+    if c.kind == "organisation":  # "Công an TP", "Ban Chỉ huy quân sự thị xã"
+        target = _implicit_target(c, c.org_suffix_type or "", resolved, sec, province)
+        if target is None:
+            return None
+        t, base, p = target
+        name = f"{c.org_name} {c.org_suffix_type} {base}"
+        if c.org_suffix_type == "thành phố" and t == "thành phố":
+            name = f"{c.org_name} thành phố {base}"
+        return _to_mention(text, c, " ".join(name.split()), p, implicit=True)
+    target = _implicit_target(c, c.type, resolved, sec, province)
+    if target is None:
+        return None
+    t, base, p = target
+    fake = Cand(c.start, c.end, "locality", t, base)
+    return UnitMention(
+        start=c.start,
+        end=c.end,
+        written=text[c.start : c.end],
+        kind="locality",
+        type=t,
+        name=canonical_name(fake),
+        province=p,
+        organisation=c.organisation,
+        implicit=True,
+    )
+
+
+def _lead_bounds(text: str) -> tuple[int, int]:
+    """(end of the headline lines, end of the lead paragraph): the first line of 20+ words starts the body."""
+    title_end = lead_end = 0
+    for m in re.finditer(r"[^\n]+", text):
+        words = len(m.group(0).split())
+        if words >= 20:
+            return title_end, min(m.end(), m.start() + 700)
+        if words:
+            title_end = lead_end = m.end()
+    return title_end, lead_end
+
+
+def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> UnitMention | None:
+    """The unit of the headline or the first paragraph (a locality before an organisation)."""
+    title_end, lead_end = _lead_bounds(text)
+    parens = paren_spans(text)
+    usable = []
+    for i, m in enumerate(mentions):
+        if fold(m.name) in NON_PARTICIPANTS or m.province is None and m.kind == "locality":
+            continue
+        if inside(m.start, parens) or _is_parent_of(text, mentions[i - 1] if i else None, m):
+            continue
+        usable.append(m)
+    if title and text.find(title.strip()[:40]) < 0:
+        names = {
+            fold(canonical_name(c)) for c in find_candidates(title) if c.base or c.kind == "organisation"
+        }
+        in_title = [m for m in usable if fold(m.name) in names]
+        if in_title:
+            return in_title[0]
+    # the title line, then the longest short line among the first three (a headline under a date or
+    # a toolbar line), then the lead paragraph, where a unit after "tại"/"ở" is only an address
+    lines = [(len(m.group(0).split()), m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    heads = [(s, e) for n, s, e in lines[:3] if e <= title_end]
+    regions = (
+        heads[:1] + [(s, e) for _, s, e in sorted(lines[:3], key=lambda x: -x[0]) if (s, e) in heads][:1]
+    )
+    for s, e in [*regions, (0, lead_end)]:
+        lead = [m for m in usable if s <= m.start < e]
+        if (s, e) == (0, lead_end):
+            lead = [m for m in lead if not _LOCATIVE.search(text[max(0, m.start - 14) : m.start])]
+        locs = [m for m in lead if m.kind == "locality"]
+        if locs or lead:
+            return (locs or lead)[0]
+    counts = Counter(m.name for m in usable)
+    if not counts:
+        return None
+    top = counts.most_common(1)[0][0]
+    return next(m for m in usable if m.name == top)
+
+
+# ---------------------------------------------------------------------------------------------
+# participation: which mentioned units take part in the campaign
+
+_ADVERBS = (
+    r"(?:đã và đang|đã|đang|sẽ|cũng|luôn|đều|vừa|còn|tiếp tục|thường xuyên|chủ động|tích cực|mới|vẫn|"
+    r"không ngừng|hiện|hiện nay|hằng năm|hàng năm|nay|năm \d{4},?|cùng)"
+)
+_ACT_VERBS = (
+    r"tổ chức|triển khai|xây dựng|đăng ký|đăng kí|thực hiện|phát động|tuyên dương|khen thưởng|biểu dương|"
+    r"công nhận|trao|tặng|kiểm tra|chọn|lựa chọn|huy động|đầu tư|vận động|duy trì|nhân rộng|phối hợp|"
+    r"hoàn thành|cấp giấy|đề nghị|giúp|hỗ trợ|tham mưu|chỉ đạo|ra mắt|báo công|hưởng ứng|đẩy mạnh|"
+    r"thành lập|phát huy|tiếp nhận|đạt|cải tạo|quyên góp|đóng góp|lãnh đạo|đi thăm|thăm|tuyên truyền|"
+    r"ký kết|tổng kết|sơ kết|gặp mặt|họp mặt|tôn vinh|làm tốt|dồn sức|nhận rộng|mở|cất|xét|giao|"
+    r"đánh giá, công nhận|tiến hành|ban hành|làm|chăm lo|nhân lên|phát triển|tập trung"
+)
+_CAMPAIGN_NOUNS = (
+    r"mô hình|điển hình|tập thể|cá nhân|gương|công trình|giải pháp|phần việc|hợp tác xã|tác phẩm|cuộc|"
+    r"hội nghị|sáng kiến|cách làm|đội|đơn vị|căn nhà|nhà|tỷ|triệu|ngày công"
+)
+_SUBJECT_VERB = re.compile(
+    r"^\s*(?:"
+    + _ADVERBS
+    + r"\s+)*(?:(?:"
+    + _ACT_VERBS
+    + r")(?!\w)|có\s+(?:tổng số\s+|hơn\s+|trên\s+|gần\s+)?"
+    r"\d[\d.,]*\s+(?:"
+    + _CAMPAIGN_NOUNS
+    + r")|với\s+(?:\d[\d.,]*\s+|nhiều\s+)?(?:mô hình|điển hình|cách làm)|“)",
+    re.IGNORECASE,
+)
+_TITLE_BEFORE = re.compile(
+    r"(?:Bí thư|Chủ tịch|Trưởng [Bb]an|Trưởng|Ủy viên|Giám đốc|Chỉ huy trưởng|Chính ủy|Tư lệnh|Chủ nhiệm|"
+    r"[Ll]ãnh đạo|[Đđ]ại diện|Thành viên|Thủ trưởng|Phó)(?:\s+[Tt]hường trực)?\s*,?\s*$"
+)
+_LOCATIVE = re.compile(r"(?:^|\s)(?:tại|ở|trên địa bàn|địa bàn|thuộc|đến|về|khu vực|cho|vào|của|từ|giữa)\s")
+_REQUEST_BEFORE = re.compile(r"(?:đề nghị|yêu cầu|giao cho|kiến nghị)\s*$")
+_REPORT_AFTER = re.compile(r"^\s*(?:[^\W\d_][\w ]{0,30})?\s*(?:cho biết|báo cáo|thông tin)")
+_CAMPAIGN_NUMBER = re.compile(r"\d[\d.,]*\s+(?:" + _CAMPAIGN_NOUNS + r")")
+_GROUP_INTRO = re.compile(
+    r"\bgồm(?:\s+(?:các|có))?(?:\s+(?:quận|huyện|xã|phường|thị xã|thị trấn|đơn vị))?\s*:?\s*$"
+)
+_COMMEND = re.compile(r"\b(?:tặng|trao|khen thưởng|tuyên dương|biểu dương|công nhận|bằng khen|giấy khen)\b")
+_HONOUR_MARKER = re.compile(r"\b(?:cho|trong đó có|gồm|là)(?:\s+các)?\b")
+_EXAMPLES = re.compile(r"(?:mô hình|điển hình)[^.\n]*?\b(?:như|gồm)\b\s*:?", re.IGNORECASE)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences: split after . ! ? … before a capital, and at line breaks that do not wrap a sentence."""
+    spans, start = [], 0
+    for m in re.finditer(r"(?<=[.!?…])\s+(?=[" + UPPER + r"“\"0-9])|\n+", text):
+        if m.group(0).startswith("\n") and "\n\n" not in m.group(0):
+            prev_char = text[: m.start()].rstrip(" ")[-1:]
+            next_char = text[m.end() : m.end() + 1]
+            if prev_char == "," or next_char.islower():
+                continue  # a wrapped line ("... do Hội X,\nTỉnh Đoàn Y và ...")
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _span_of(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos <= e:
+            return s, e
+    return pos, pos
+
+
+@dataclass
+class _Signals:
+    positive: list[str] = field(default_factory=list)
+    negative: list[str] = field(default_factory=list)
+
+
+def _skip_after(text: str, pos: int, end: int, mentions: list[UnitMention], idx: int) -> int:
+    """Skip what may sit between a subject and its verb: parents, parentheses, co-ordinated units."""
+    j = idx + 1
+    while True:
+        m = re.compile(r"\s*(?:,|và|-|cùng|với|của)?\s*").match(text, pos)
+        nxt = m.end() if m else pos
+        if j < len(mentions) and mentions[j].start == nxt and nxt < end:
+            pos = mentions[j].end
+            j += 1
+            continue
+        p = re.compile(r"\s*\([^()\n]{0,120}\)").match(text, pos)
+        if p:
+            pos = p.end()
+            continue
+        t = re.compile(r"\s*thuộc\s+(?:Đảng bộ\s+|Đảng ủy\s+)?").match(text, pos)
+        if t and j < len(mentions) and mentions[j].start == t.end():
+            pos = mentions[j].end
+            j += 1
+            continue
+        return pos
+
+
+_SITE_WORDS = {
+    "và",
+    "xã",
+    "huyện",
+    "tỉnh",
+    "làng",
+    "ấp",
+    "xóm",
+    "tiểu",
+    "khu",
+    "thôn",
+    "bản",
+    "tổ",
+    "dân",
+    "phố",
+    "an",
+    "di",
+    "tích",
+    "phường",
+    "quận",
+    "số",
+}
+
+
+def _rank(m: UnitMention) -> int:
+    if m.type == "thành phố" and m.name.split(" ", 2)[-1] in gz.MUNICIPALITIES:
+        return 0
+    return LEVEL_RANK.get(m.type, 9)
+
+
+def _is_parent_of(text: str, prev: UnitMention | None, m: UnitMention) -> bool:
+    """``m`` locates the mention before it: "xã A, huyện B", "A (B)", "A - TP B", "A thuộc huyện B"."""
+    if prev is None or prev.kind != "locality" and not prev.name.startswith("Đồn"):
+        return False
+    if not re.fullmatch(r"\s*(?:,|-|\(|thuộc|của)\s*\(?\s*", text[prev.end : m.start]):
+        return False
+    return _rank(m) < _rank(prev) or prev.kind == "organisation"
+
+
+def _model_link(pre: str, max_words: int) -> bool:
+    """Whether the text before a locative word ends on a model: its quoted name, "mô hình X", a list of examples."""
+    if re.search(r"[”″]\s*(?:-\s*)?$", pre):
+        return True
+    if re.search(r"mô hình(?:\s+[^\s,;.]+){0," + str(max_words) + r"}\s*$", pre):
+        return True
+    return bool(_EXAMPLES.search(pre)) and not re.search(
+        r"\b(?:hộ|gia đình|ông|bà|cháu)\b(?:\s+[^\s,;]+){0,4}\s*,?\s*$", pre
+    )
+
+
+def _below_province(m: UnitMention) -> bool:
+    if m.kind != "locality" or m.type == "tỉnh":
+        return False
+    return not (m.type == "thành phố" and m.name.split(" ", 2)[-1] in gz.MUNICIPALITIES)
+
+
+def _mention_signals(
+    text: str,
+    ms: list[UnitMention],
+    i: int,
+    sent: tuple[int, int],
+    parens: list[tuple[int, int]],
+    prev_sig: _Signals | None,
+) -> _Signals:
+    m = ms[i]
+    sig = _Signals()
+    before = text[sent[0] : m.start]
+    clause_before = re.split(r"[;:\n]", before)[-1]
+    in_parens = inside(m.start, parens)
+    prev = ms[i - 1] if i > 0 else None
+    parent = _is_parent_of(text, prev, m)
+    if parent:
+        sig.negative.append("parent")
+        # the commune of a model's hamlet is a site too ("tại thôn A, xã B"); a district is not
+        if (
+            prev_sig
+            and "site" in prev_sig.positive
+            and m.type in WARD
+            and prev.type in ("thôn", "bản")
+            and not in_parens
+        ):
+            sig.positive.append("site")
+        return sig
+    # a parenthesis right after a model (its quoted name or "mô hình X") names its owner or site
+    paren_after_model = in_parens and bool(
+        re.search(r"(?:”|″|mô hình[^().;]{0,80})\s*\((?:\s*ở|\s*tại)?[^()]*$", before)
+    )
+    if in_parens and not paren_after_model:
+        sig.negative.append("parens")
+    if paren_after_model:
+        sig.positive.append("paren-owner")
+    title = bool(_TITLE_BEFORE.search(before[-40:]))
+    if title:
+        sig.negative.append("title")
+    # honoured: "tặng bằng khen cho 30 tập thể, trong đó có xã A và xã B"
+    clause_start = m.start - len(clause_before)
+    commend = _COMMEND.search(clause_before)
+    marker = list(_HONOUR_MARKER.finditer(clause_before, commend.end())) if commend else []
+    if marker and _only_units_between(text, clause_start + marker[-1].end(), m.start, ms):
+        sig.positive.append("honoured")
+        return sig
+    locative = False
+    loc = list(_LOCATIVE.finditer(clause_before))
+    if loc:
+        word = loc[-1].group(0).strip()
+        words = re.findall(r"[^\s,()]+", clause_before[loc[-1].end() :])
+        locative = len(words) <= 8 and all(is_cap(w) or w.isdigit() or w in _SITE_WORDS for w in words)
+        # "các đơn vị thuộc Bộ Chỉ huy X đã triển khai": the units under X act, X takes part
+        if word == "thuộc" and re.search(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$", clause_before):
+            locative = False
+        if locative:
+            pre = before[: len(before) - len(clause_before) + loc[-1].start()]
+            if word == "của" and _model_link(pre, 10):
+                sig.positive.append("owner")
+            elif word in ("tại", "ở") and _model_link(pre, 6) and _below_province(m):
+                sig.positive.append("site")
+            elif re.search(r"\bnhân (?:rộng|diện|ra)\b", clause_before[: loc[-1].start()]):
+                sig.positive.append("replica")  # "nhân rộng ra 2 thôn của xã A": the model spreads there
+            else:
+                sig.negative.append("locative")
+    if (
+        re.search(r"\bthuộc\s+(?:\S+\s+){0,2}$", clause_before)
+        and "locative" not in sig.negative
+        and not re.search(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$", clause_before)
+    ):
+        sig.negative.append("member")
+        locative = True
+    if _REQUEST_BEFORE.search(before):
+        sig.negative.append("request")
+    agent = re.search(r"\b(do|được)\s+(?:[^.;:]*?)$", clause_before)
+    after_pos = _skip_after(text, m.end, sent[1], ms, i)
+    after = text[after_pos : sent[1]]
+    verb = bool(_SUBJECT_VERB.match(after))
+    bare = (
+        m.kind == "locality"
+        and not m.organisation
+        and not m.implicit
+        and not TYPE_RE.match(m.written)
+        and not HCM_RE.match(m.written)
+    )
+    prev_word = re.search(r"(\S+)\s*$", clause_before)
+    if (
+        bare
+        and prev_word
+        and prev_word.group(1)[0].islower()
+        and prev_word.group(1) not in ("và", "toàn", "cả")
+    ):
+        sig.negative.append("modifier")  # "biên giới An Giang", "người dân TPHCM": not the actor
+    if (
+        verb
+        and not title
+        and not locative
+        and "request" not in sig.negative
+        and not in_parens
+        and "modifier" not in sig.negative
+    ):
+        sig.positive.append("subject")
+    if re.match(r"\s*(?:,\s*)?(?:với|thực hiện)\s+(?:\d[\d.,]*\s+)?mô hình|\s*“", after) and not locative:
+        sig.positive.append("model")
+    if verb and agent and _only_units_between(text, agent.start(1) + len(agent.group(1)), m.start, ms):
+        sig.positive.append("agent")
+    if _REPORT_AFTER.match(text[m.end : sent[1]]) and _CAMPAIGN_NUMBER.search(
+        text[sent[0] : min(len(text), sent[1] + 400)]
+    ):
+        sig.positive.append("report")
+    if _GROUP_INTRO.search(_strip_units(text, sent[0], m.start, ms)):
+        sig.positive.append("group")
+    if _EXAMPLES.search(before) and not in_parens and not title:
+        sig.positive.append("example")
+    return sig
+
+
+def _strip_units(text: str, start: int, end: int, ms: list[UnitMention]) -> str:
+    """The text between ``start`` and ``end`` with other mentions and list commas removed."""
+    out, pos = [], start
+    for x in ms:
+        if x.start >= start and x.end <= end:
+            out.append(text[pos : x.start])
+            pos = x.end
+    out.append(text[pos:end])
+    return re.sub(r"(?:\s*(?:,|và)\s*)+$", " ", "".join(out))
+
+
+def _only_units_between(text: str, start: int, end: int, ms: list[UnitMention]) -> bool:
+    rest = _strip_units(text, start, end, ms)
+    return not re.sub(r"[\s,]|\bvà\b|\bcác\b", "", rest)
+
+
+def participating_units(text: str, ctx: ArticleContext) -> list[UnitRecord]:
+    """The units table: mentioned units that take part in the campaign, in order of first mention.
+
+    A unit takes part when the article's lead is about it (its main unit) or when one of its
+    mentions acts in its sentence: the subject of a campaign verb (tổ chức, xây dựng, đăng ký,
+    tuyên dương, có N mô hình ...), the agent after ``do``/``được``, the owner or site of a model
+    (``mô hình “…” của X``, ``“…” ở xã X``, ``(Hội Nông dân tỉnh)`` after a model), a unit in a
+    list of examples of models, a member of a group (``gồm các quận: …``), or the body whose
+    official reports the figures.  Addresses (after ``tại``/``ở``/``trên địa bàn`` with no model),
+    parenthesised locators, the parents in ``xã A, huyện B``, people's affiliations
+    (``Bí thư Huyện ủy X``), national launchers and page furniture do not count.
+    """
+    main_key = fold(ctx.main_unit.name) if ctx.main_unit else None
+    chosen: dict[str, UnitMention] = {}
+    first: dict[str, UnitMention] = {}
+    for m, positive, _ in explain_units(text, ctx):
+        key = fold(m.name)
+        if key in NON_PARTICIPANTS or (m.kind == "locality" and not m.name.split(" ", 1)[-1].strip()):
+            continue
+        first.setdefault(key, m)
+        if positive or key == main_key:
+            chosen.setdefault(key, m)
+    return [_unit_record(chosen[key], first[key]) for key in first if key in chosen]
+
+
+def _unit_record(m: UnitMention, first: UnitMention) -> UnitRecord:
+    """A row of the units table; its provenance is the mention that shows the unit taking part."""
+    return UnitRecord(
+        name=m.name,
+        type=m.type,
+        province=m.province or first.province,
+        written=m.written,
+        organisation=m.organisation,
+        prov=Provenance(
+            start=m.start, end=m.end, extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION
+        ),
+    )
+
+
+def explain_units(text: str, ctx: ArticleContext) -> list[tuple[UnitMention, list[str], list[str]]]:
+    """Every mention of the article's body with its positive and negative participation signals."""
+    limit = body_end(text)
+    ms = [m for m in ctx.mentions if m.start < limit]
+    sents = _sentence_spans(text)
+    parens = paren_spans(text)
+    out = []
+    prev_sig: _Signals | None = None
+    for i, m in enumerate(ms):
+        sig = _mention_signals(text, ms, i, _span_of(m.start, sents), parens, prev_sig)
+        prev_sig = sig
+        out.append((m, sig.positive, sig.negative))
+    return out

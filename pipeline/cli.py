@@ -1,0 +1,185 @@
+"""The ``dvk`` command line: a thin layer over the library.
+
+Each command parses its options, calls one library function and maps the
+outcome to an exit code: 0 success, 1 when some articles failed (or the run
+itself failed), 2 for usage errors (a missing input path, an unknown format,
+a bad option value, an ``--out`` of the wrong kind, a folder without a
+dataset).  Only this module configures logging.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from corpus.ingest import InputError
+from pipeline import __version__
+from pipeline.errors import DvkError, DvkUsageError, MissingFileError
+from pipeline.evaluate import EvalInputError, run_eval
+from pipeline.export import export_csv, export_jsonl
+from pipeline.orchestrate import Progress as RunProgress
+from pipeline.orchestrate import RunSummary, run_pipeline
+
+app = typer.Typer(
+    help="dvk: turn Vietnamese news articles about “Dân vận khéo” into tables of campaign statistics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Tokenizer(StrEnum):
+    underthesea = "underthesea"
+    pyvi = "pyvi"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _fail(exc: BaseException, code: int) -> NoReturn:
+    _err.print(f"Error: {exc}", markup=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _handled() -> Iterator[None]:
+    """Map library errors to messages and exit codes."""
+    try:
+        yield
+    except (DvkUsageError, InputError) as exc:
+        _fail(exc, 2)
+    except DvkError as exc:
+        _fail(exc, 1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dvk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every article to stderr.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """dvk: Vietnamese campaign news in, tables of statistics, models and units out."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[RunProgress], None]]:
+    columns = (
+        TextColumn("[bold]dvk run"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+        TextColumn("{task.fields[articles]} articles"), TimeElapsedColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=_err, disable=not enabled, transient=True) as bar:
+        task = bar.add_task("run", total=None, articles=0)
+
+        def update(p: RunProgress) -> None:
+            bar.update(task, total=p.files_total, completed=p.files_done, articles=p.articles_done)
+
+        yield update
+
+
+def _print_summary(s: RunSummary) -> None:
+    rows = ", ".join(f"{t} {n}" for t, n in s.rows.items())
+    replaced = f" ({s.n_replaced} replaced)" if s.n_replaced else ""
+    typer.echo(
+        f"dvk run {s.run_id} -> {s.out_dir}\n"
+        f"  files found: {s.n_files} (non-article files skipped: {s.n_skipped_files})\n"
+        f"  articles read: {s.n_read}; new: {s.n_new}{replaced}; unchanged: {s.n_unchanged}; "
+        f"failed: {s.n_failed}\n"
+        f"  rows: {rows}\n"
+        f"  time: {s.seconds:.1f} s"
+    )
+    for f in s.failures:
+        _err.print(f"  failed {f.doc} ({f.source}): {f.reason}", markup=False)
+    if s.n_failed > len(s.failures):
+        _err.print(f"  ... and {s.n_failed - len(s.failures)} more: see the failures table", markup=False)
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html, .htm, .jsonl), folders or globs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder (created, or added to).")],
+    tokenizer: Annotated[Tokenizer, typer.Option(help="Word segmenter.")] = Tokenizer.underthesea,
+) -> None:
+    """Read, clean and extract articles into the dataset in --out (DuckDB + Parquet)."""
+    with _handled(), _progress_bar(_err.is_terminal) as progress:
+        summary = run_pipeline(inputs, out, tokenizer.value, progress=progress)
+    _print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def _export_to_stdout(dataset: Path) -> None:
+    sys.stdout.flush()
+    try:
+        export_jsonl(dataset, sys.stdout.buffer)
+    except BrokenPipeError:  # `dvk export DIR | head`: the reader stopped, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@app.command()
+def export(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder written by `dvk run`.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl or csv.")] = ExportFormat.jsonl,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="jsonl: file (default stdout); csv: folder (required).")
+    ] = None,
+) -> None:
+    """Export the dataset: per-article JSONL (SCHEMA.md shape) or one CSV file per table."""
+    with _handled():
+        if fmt is ExportFormat.csv:
+            if out is None:
+                raise DvkUsageError("--out FOLDER is required for --format csv")
+            for path in export_csv(dataset, out):
+                _err.print(f"wrote {path}", markup=False)
+        elif out is None:
+            _export_to_stdout(dataset)
+        else:
+            n = export_jsonl(dataset, out)
+            _err.print(f"wrote {n} articles to {out}", markup=False)
+
+
+@app.command("eval")
+def evaluate(
+    gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Gold JSONL file (repeatable).")],
+    pred: Annotated[Path, typer.Option("--pred", "-p", help="Predictions: a `dvk export` JSONL file.")],
+    errors: Annotated[bool, typer.Option("--errors", help="List every miss and mismatch.")] = False,
+) -> None:
+    """Score a JSONL export against gold annotations (same figures as gold/score.py)."""
+    with _handled():
+        missing = [p for p in [*gold, pred] if not p.is_file()]
+        if missing:
+            raise MissingFileError(f"no such file: {', '.join(map(str, missing))}")
+        try:
+            report = run_eval(gold, pred, errors=errors)
+        except EvalInputError as exc:
+            raise DvkUsageError(str(exc)) from exc
+    typer.echo(report, nl=False)
+
+
+def main() -> None:
+    """Entry point of the ``dvk`` console script."""
+    app()

@@ -1,0 +1,94 @@
+"""Normalisation of extracted values to the canonical forms of ``../shared/gold/SCHEMA.md``.
+
+Pure functions, no I/O.  Each kind of value has its own section; keep them separate.
+
+Unit names (section below): a unit is a locality with its type word in lower case and its name as
+written with proper capitals (``huyện Ba Vì``, ``thành phố Hồ Chí Minh``; numbered HCMC districts
+``Quận 10``), or an organisation's full name with abbreviations expanded (``Công an thành phố Hà
+Nội``, ``Ban Chỉ huy quân sự huyện Kỳ Sơn``).  A party or mass-mobilisation body of a locality
+is that locality (``Ban Dân vận Quận ủy Hoàng Mai`` is ``quận Hoàng Mai``).  Provinces are
+written without a type word (``Hà Nội``, ``Thừa Thiên Huế``).  The grammar itself lives in
+:mod:`extractors.units`; these functions apply it to a single written name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extractors import gazetteer as gz
+from extractors.records import UNIT_TYPES
+from extractors.unit_grammar import expand_abbreviations
+from extractors.units import find_unit_mentions
+
+# ---------------------------------------------------------------------------------------------
+# unit names
+
+_UNIT_TYPE_WORDS = {
+    "tp": "thành phố",
+    "t.p": "thành phố",
+    "tx": "thị xã",
+    "t.x": "thị xã",
+    "q": "quận",
+    "p": "phường",
+    "h": "huyện",
+    "tt": "thị trấn",
+    "organisation": "tổ chức",
+    "organization": "tổ chức",
+}
+# score.py's name normalisation: lower case, old tone placement folded, punctuation removed
+_KEY_PUNCT = re.compile(r"[\"“”'‘’″«»().,;:!?\-–—/]")
+
+
+def unit_key(name: str | None) -> str:
+    """The comparison key of a unit name, with the reference scorer's semantics.
+
+    Two names are the same unit when their keys are equal: case, punctuation, spacing and old
+    tone placement (``uỷ``/``ủy``, ``oà``/``òa``) do not matter.
+    """
+    s = unicodedata.normalize("NFC", str(name or "")).lower()
+    s = s.replace("uỷ", "ủy").replace("oà", "òa").replace("oá", "óa").replace("oạ", "ọa")
+    return " ".join(_KEY_PUNCT.sub(" ", s).split())
+
+
+def normalise_province(name: str | None) -> str | None:
+    """SCHEMA's province name for a written one (``TP.HCM`` -> ``Hồ Chí Minh``), or None."""
+    return gz.canonical_province(name) if name else None
+
+
+def normalise_unit_type(written: str | None) -> str | None:
+    """A SCHEMA unit type for a written type word (``TP`` -> ``thành phố``, ``Huyện`` -> ``huyện``)."""
+    if not written:
+        return None
+    key = gz.fold_key(written).rstrip(".")
+    key = _UNIT_TYPE_WORDS.get(key, key)
+    return key if key in UNIT_TYPES else None
+
+
+def normalise_unit_name(written: str, province: str | None = None) -> str | None:
+    """The canonical SCHEMA name of one written unit, or None when it cannot be made canonical.
+
+    ``"Ban Dân vận Huyện uỷ Tam Đường"`` -> ``"huyện Tam Đường"``, ``"Q.10"`` -> ``"Quận 10"``,
+    ``"Công an TP"`` with ``province="Hà Nội"`` -> ``"Công an thành phố Hà Nội"``.  A name that is
+    not a unit mention as a whole (an organisation the grammar does not know) comes back with its
+    spacing, tone marks and abbreviations normalised.  A bare type word needs ``province`` and is
+    resolved only at the province level (``tỉnh`` -> ``tỉnh Lai Châu``); else None.
+    """
+    text = " ".join(gz.modern_tones(written).split())
+    if not text:
+        return None
+    mentions = find_unit_mentions(text)
+    if len(mentions) != 1 or mentions[0].start != 0 or mentions[0].end != len(text):
+        return expand_abbreviations(text)
+    m = mentions[0]
+    if not m.implicit:
+        return m.name
+    prov = normalise_province(province)
+    if prov is None:
+        return None
+    ptype = gz.province_type(prov)
+    if m.kind == "locality":
+        return f"{ptype} {prov}" if m.type == ptype else None
+    if m.name.endswith(f" {ptype}"):  # "Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
+        return f"{m.name} {prov}"
+    return None

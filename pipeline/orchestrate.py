@@ -1,0 +1,228 @@
+"""One dvk run: discover inputs, read, clean, extract, store.
+
+:func:`run_pipeline` streams over the inputs in a fixed order (sorted files,
+JSONL line order), holding one article at a time.  Each article is committed
+in its own transaction, so a killed run loses at most the article in flight;
+rerunning the same command resumes it, because articles already stored with
+the same content and extractor versions are skipped ("unchanged").
+
+A bad input never stops the run: it is recorded in the ``failures`` table with
+the stage that failed (read, clean, extract, store) and the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corpus.clean import clean_article
+from corpus.ingest import IngestFailure, discover_inputs, read_inputs
+from corpus.records import Article, IngestError, RawArticle
+from pipeline import __version__
+from pipeline.errors import BadOptionError
+from pipeline.storage import (
+    RunCounts,
+    RunInfo,
+    Store,
+    check_dataset_dir,
+    new_run_id,
+    open_store,
+    versions_key,
+)
+
+if TYPE_CHECKING:
+    from extractors.pipeline import Extractor
+
+log = logging.getLogger(__name__)
+
+#: How many failures a RunSummary keeps for display (all are in the ``failures`` table).
+MAX_LISTED_FAILURES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One input that did not become stored rows."""
+
+    source: str
+    doc: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a run is: passed to the ``progress`` callback after every article and file."""
+
+    files_done: int
+    files_total: int
+    articles_done: int
+    doc: str | None = None
+
+
+@dataclass(slots=True)
+class RunSummary(RunCounts):
+    """What a run did.  ``n_new`` counts stored articles, ``n_replaced`` of them had older rows."""
+
+    run_id: str = ""
+    out_dir: Path = Path()
+    n_replaced: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.n_failed == 0
+
+
+@functools.cache
+def build_extractor(tokenizer: str) -> Extractor:
+    """The Extractor for a tokenizer, built once per process (loading models is slow)."""
+    from extractors.pipeline import Extractor
+
+    try:
+        return Extractor(tokenizer=tokenizer)
+    except ValueError as exc:
+        raise BadOptionError(str(exc)) from exc
+
+
+def run_pipeline(
+    inputs: Sequence[str],
+    out_dir: Path,
+    tokenizer: str = "underthesea",
+    progress: Callable[[Progress], object] | None = None,
+    *,
+    extractor: Extractor | None = None,
+) -> RunSummary:
+    """Run dvk over ``inputs`` (files, folders, globs) into the dataset in ``out_dir``.
+
+    Raises ``corpus.ingest.InputError`` for a missing input path and the
+    usage errors of :func:`pipeline.storage.open_store` before anything is
+    written.  ``extractor`` replaces the one built from ``tokenizer``.
+    """
+    started = time.perf_counter()
+    plan = discover_inputs(inputs)
+    out_dir = check_dataset_dir(out_dir)
+    summary = RunSummary(
+        run_id=new_run_id(), out_dir=out_dir, n_files=len(plan.files), n_skipped_files=len(plan.skipped)
+    )
+    _report(progress, 0, summary, None)
+    if extractor is None:
+        extractor = build_extractor(tokenizer)
+    with open_store(out_dir) as store:
+        tokenizer = getattr(extractor, "tokenizer", tokenizer)
+        store.start_run(
+            RunInfo(summary.run_id, __version__, tokenizer, dict(extractor.versions), list(inputs))
+        )
+        _run_files(plan.files, store, extractor, summary, progress)
+        store.export_parquet()
+        summary.rows = store.counts()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_files(
+    files: Sequence[Path],
+    store: Store,
+    extractor: Extractor,
+    summary: RunSummary,
+    progress: Callable[[Progress], object] | None,
+) -> None:
+    """Process every article of every file; the run row ends ``done``, ``failed`` or ``interrupted``."""
+    vkey = versions_key(extractor.versions)
+    try:
+        for n_done, path in enumerate(files, start=1):
+            for item in _read_file(path):
+                _process(item, store, extractor, vkey, summary)
+                _report(progress, n_done - 1, summary, item)
+            _report(progress, n_done, summary, None)
+    except BaseException as exc:
+        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        with contextlib.suppress(Exception):
+            store.finish_run(summary.run_id, summary, status)
+        raise
+    store.finish_run(summary.run_id, summary, "done")
+
+
+def _report(
+    progress: Callable[[Progress], object] | None,
+    files_done: int,
+    summary: RunSummary,
+    item: RawArticle | IngestFailure | None,
+) -> None:
+    if progress is None:
+        return
+    articles = summary.n_new + summary.n_unchanged + summary.n_failed
+    progress(Progress(files_done, summary.n_files, articles, item.doc if item else None))
+
+
+def _read_file(path: Path) -> Iterator[RawArticle | IngestFailure]:
+    """``read_inputs`` with any unexpected error turned into a failure of the file."""
+    try:
+        yield from read_inputs(path)
+    except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the run
+        log.debug("reading %s failed", path, exc_info=True)
+        yield IngestFailure(source=str(path), doc=path.name, reason=f"{type(exc).__name__}: {exc}")
+
+
+def _process(
+    item: RawArticle | IngestFailure, store: Store, extractor: Extractor, vkey: str, summary: RunSummary
+) -> None:
+    """Clean, extract and store one article, or record why that failed."""
+    if isinstance(item, IngestFailure):
+        _fail(store, summary, item.source, item.doc, f"read: {item.reason}")
+        return
+    summary.n_read += 1
+    try:
+        article = _clean(item)
+    except Exception as exc:  # noqa: BLE001
+        _fail(store, summary, item.source, item.doc, f"clean: {_describe(exc)}")
+        return
+    if store.has_current(article.article_id, article.content_hash, vkey):
+        summary.n_unchanged += 1
+        log.info("unchanged %s", article.doc)
+        return
+    try:
+        extraction = extractor.extract(article)
+    except Exception as exc:  # noqa: BLE001 - per-article isolation is the point
+        log.debug("extraction of %s failed", article.doc, exc_info=True)
+        _fail(store, summary, article.source, article.doc, f"extract: {_describe(exc)}")
+        return
+    try:
+        replaced = store.write_article(article, extraction, summary.run_id, vkey)
+    except Exception as exc:  # noqa: BLE001
+        log.debug("storing %s failed", article.doc, exc_info=True)
+        _fail(store, summary, article.source, article.doc, f"store: {_describe(exc)}")
+        return
+    summary.n_new += 1
+    summary.n_replaced += int(replaced)
+    log.info("stored %s", article.doc)
+
+
+def _clean(raw: RawArticle) -> Article:
+    article = clean_article(raw)
+    if not article.article_id:
+        raise IngestError("cleaning gave no article_id")
+    if not article.content_hash:
+        article.content_hash = hashlib.sha1(article.text.encode("utf-8")).hexdigest()
+    return article
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, IngestError):
+        return str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _fail(store: Store, summary: RunSummary, source: str, doc: str, reason: str) -> None:
+    summary.n_failed += 1
+    if len(summary.failures) < MAX_LISTED_FAILURES:
+        summary.failures.append(Failure(source, doc, reason))
+    store.record_failure(summary.run_id, source, doc, reason)
+    log.info("failed %s: %s", doc, reason)

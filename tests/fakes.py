@@ -1,0 +1,125 @@
+"""Test doubles for the pipeline tests: a predictable fake extraction and a fake ``dvk`` process.
+
+``fake_extract`` finds records with three regular expressions, so tests can
+count what must land in the tables without depending on the real extractors.
+
+Run as a script, this module is ``dvk`` with the Extractor replaced by
+:class:`FakeExtractor`; with ``DVK_FAKE_BLOCK_AFTER=N`` the process hangs (as if busy)
+once N articles are stored, either in extraction (``DVK_FAKE_BLOCK_IN=extract``,
+the default) or inside the storing transaction, after the ``articles`` row and
+before the records (``DVK_FAKE_BLOCK_IN=transaction``),
+so that a test can kill it at a known point.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+
+from corpus.records import Article
+from extractors.records import Extraction, ModelRecord, Provenance, StatRecord, UnitRecord
+
+STAT_RE = re.compile(r"(\d+) (mô hình|tập thể|cuộc giám sát)")
+MODEL_RE = re.compile(r"“([^”]+)”")
+UNIT_RE = re.compile(r"\b(quận|huyện|phường|xã) ((?:[A-ZĐ]\w*)(?: [A-ZĐ]\w*)*)")
+FAKE = "fake.regex"
+FAKE_VERSION = "1"
+
+
+def _prov(m: re.Match, group: int = 0) -> Provenance:
+    return Provenance(
+        sentence=0, start=m.start(group), end=m.end(group), extractor=FAKE, extractor_version="1"
+    )
+
+
+def fake_extract(self: object, article: Article) -> Extraction:
+    """Stats "N mô hình", quoted model names (not the campaign's own), "quận X"-style units.
+
+    Models are listed last-first so that export must sort them back by offset.
+    """
+    text = article.text
+    stats = [
+        StatRecord(value=float(m.group(1)), item=m.group(2), evidence=m.group(0), prov=_prov(m))
+        for m in STAT_RE.finditer(text)
+    ]
+    models = [
+        ModelRecord(name=m.group(1), evidence=m.group(0), prov=_prov(m))
+        for m in MODEL_RE.finditer(text)
+        if m.group(1) != "Dân vận khéo"
+    ][::-1]
+    units = [
+        UnitRecord(name=f"{m.group(1)} {m.group(2)}", type=m.group(1), written=m.group(0), prov=_prov(m))
+        for m in UNIT_RE.finditer(text)
+    ]
+    return Extraction(stats=stats, models=models, units=units)
+
+
+class FakeExtractor:
+    """Stands in for ``extractors.pipeline.Extractor``: same API, :func:`fake_extract` inside."""
+
+    def __init__(self, tokenizer: str = "underthesea", version: str = FAKE_VERSION) -> None:
+        self.tokenizer = tokenizer
+        self.versions = {FAKE: version, "tokenizer": tokenizer}
+
+    def extract(self, article: Article) -> Extraction:
+        return fake_extract(self, article)
+
+
+class BlockingExtractor(FakeExtractor):
+    """A FakeExtractor that hangs in :meth:`extract` once ``block_after`` articles went through."""
+
+    def __init__(self, tokenizer: str, block_after: int) -> None:
+        super().__init__(tokenizer)
+        self.block_after = block_after
+        self.calls = 0
+
+    def extract(self, article: Article) -> Extraction:
+        if self.calls >= self.block_after:
+            time.sleep(600)
+        self.calls += 1
+        return super().extract(article)
+
+
+class _HangOnExecutemany:
+    """A DuckDB connection whose ``executemany`` (the record inserts) never returns."""
+
+    def __init__(self, con: object) -> None:
+        self._con = con
+
+    def executemany(self, *args: object) -> None:
+        time.sleep(600)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+def _install_blocking_fake() -> None:
+    """Patch orchestration (and, if asked, storage) the way the environment variables say."""
+    import pipeline.orchestrate
+    import pipeline.storage
+
+    block_after = int(os.environ.get("DVK_FAKE_BLOCK_AFTER", "0"))
+    where = os.environ.get("DVK_FAKE_BLOCK_IN", "extract")
+    if where == "extract":
+        pipeline.orchestrate.build_extractor = lambda tokenizer: BlockingExtractor(tokenizer, block_after)
+        return
+    pipeline.orchestrate.build_extractor = FakeExtractor
+    original = pipeline.storage.Store.write_article
+    written = {"n": 0}
+
+    def write_then_hang(self: pipeline.storage.Store, *args: object) -> bool:
+        if written["n"] >= block_after:  # the articles row goes in, then the records hang
+            self.con = _HangOnExecutemany(self.con)  # type: ignore[assignment]
+        written["n"] += 1
+        return original(self, *args)
+
+    pipeline.storage.Store.write_article = write_then_hang
+
+
+if __name__ == "__main__":
+    _install_blocking_fake()
+    from pipeline.cli import app
+
+    sys.exit(app(prog_name="dvk"))

@@ -1,0 +1,253 @@
+"""Tests for pipeline.storage: schema, idempotent article writes, runs, failures, Parquet."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from corpus.records import Article
+from extractors.records import Extraction, ModelRecord, Provenance, StatRecord, UnitRecord
+from pipeline.errors import DatasetLockedError, NoDatasetError, OutputPathError, SchemaVersionError
+from pipeline.storage import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    TABLES,
+    RunCounts,
+    RunInfo,
+    new_run_id,
+    open_store,
+    record_columns,
+    versions_key,
+)
+
+VKEY = versions_key({"dvk.rules": "1", "tokenizer": "underthesea"})
+
+
+def make_article(n: int = 1, text: str | None = None) -> Article:
+    text = text or f"Phường Số {n} đã xây dựng {n} mô hình dân vận khéo trong năm nay."
+    return Article(
+        article_id=f"id{n:04d}", doc=f"doc{n:04d}.txt", source=f"/in/doc{n:04d}.txt", text=text,
+        title=f"Tin số {n}", content_hash=f"hash-{len(text)}-{n}", dropped=["Chia sẻ", "Tin khác"],
+    )  # fmt: skip
+
+
+def make_extraction(n_stats: int = 2) -> Extraction:
+    prov = Provenance(sentence=0, start=5, end=10, extractor="test", extractor_version="1")
+    return Extraction(
+        stats=[
+            StatRecord(value=float(i + 1), item="mô hình", percent=bool(i), prov=prov) for i in range(n_stats)
+        ],
+        models=[ModelRecord(name="Tủ sách vỉa hè", evidence="“Tủ sách vỉa hè”", prov=prov)],
+        units=[UnitRecord(name="phường Tân Định", type="phường", written="phường Tân Định")],
+    )
+
+
+def table_rows(store, table: str) -> list[tuple]:
+    return store.con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+
+
+def test_open_store_creates_every_table_and_records_schema_version(tmp_path: Path) -> None:
+    with open_store(tmp_path / "ds") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.counts() == dict.fromkeys(TABLES, 0)
+    assert (tmp_path / "ds" / DB_NAME).is_file()
+
+
+@pytest.mark.parametrize(
+    ("table", "cls"), [("stats", StatRecord), ("models", ModelRecord), ("units", UnitRecord)]
+)
+def test_record_tables_have_a_column_for_every_record_field(table: str, cls: type) -> None:
+    """A field added to a record class must get a column (and a new SCHEMA_VERSION)."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name != "prov"]
+    prov = [f.name for f in dataclasses.fields(Provenance)]
+    columns = record_columns(table)
+    assert columns[:3] == ("article_id", "idx", "run_id")
+    assert set(names) | set(prov) == set(columns[3:])
+    assert list(columns[3 : 3 + len(cls.SCHEMA_FIELDS)]) == list(cls.SCHEMA_FIELDS)
+
+
+def test_write_article_stores_article_and_records(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        replaced = store.write_article(make_article(1), make_extraction(2), "run-1", VKEY)
+        assert replaced is False
+        assert store.counts() == {
+            "articles": 1,
+            "stats": 2,
+            "models": 1,
+            "units": 1,
+            "runs": 0,
+            "failures": 0,
+        }
+        art = store.con.execute(
+            "SELECT doc, n_chars, versions_key, run_id, dropped_lines FROM articles"
+        ).fetchone()
+        assert art == ("doc0001.txt", len(make_article(1).text), VKEY, "run-1", '["Chia sẻ", "Tin khác"]')
+        stats = store.con.execute(
+            'SELECT idx, value, percent, item, start, "end", extractor FROM stats ORDER BY idx'
+        )
+        assert stats.fetchall() == [
+            (0, 1.0, False, "mô hình", 5, 10, "test"),
+            (1, 2.0, True, "mô hình", 5, 10, "test"),
+        ]
+        unit = store.con.execute("SELECT name, type, written, start, extractor FROM units").fetchone()
+        assert unit == ("phường Tân Định", "phường", "phường Tân Định", -1, "")
+
+
+def test_write_article_again_replaces_its_rows(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.write_article(make_article(1), make_extraction(3), "run-1", VKEY)
+        store.write_article(make_article(2), make_extraction(1), "run-1", VKEY)
+        replaced = store.write_article(make_article(1), make_extraction(1), "run-2", VKEY)
+        assert replaced is True
+        counts = store.counts()
+        assert (counts["articles"], counts["stats"], counts["models"], counts["units"]) == (2, 2, 2, 2)
+        runs = store.con.execute("SELECT DISTINCT run_id FROM stats WHERE article_id = 'id0001'").fetchall()
+        assert runs == [("run-2",)]
+
+
+def test_new_version_of_an_input_file_replaces_the_old_one(tmp_path: Path) -> None:
+    old = make_article(1)
+    new = dataclasses.replace(old, article_id="id-new", text=old.text + " Thêm một câu.", content_hash="h2")
+    elsewhere = dataclasses.replace(old, article_id="id-other", source="/other/doc0001.txt")
+    with_url = dataclasses.replace(
+        old, article_id="id-url", source="/in/feed.jsonl#1", url="https://tin.example.vn/x"
+    )
+    with open_store(tmp_path) as store:
+        store.write_article(old, make_extraction(3), "run-1", VKEY)
+        store.write_article(elsewhere, make_extraction(1), "run-1", VKEY)
+        store.write_article(with_url, make_extraction(1), "run-1", VKEY)
+        assert store.write_article(new, make_extraction(1), "run-2", VKEY) is True
+        ids = [r[0] for r in store.con.execute("SELECT article_id FROM articles ORDER BY ALL").fetchall()]
+        assert ids == ["id-new", "id-other", "id-url"]
+        assert store.counts()["stats"] == 3
+
+
+def test_failed_write_rolls_back_and_keeps_the_old_rows(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.write_article(make_article(1), make_extraction(2), "run-1", VKEY)
+        before = {t: table_rows(store, t) for t in ("articles", "stats", "models", "units")}
+        bad = make_extraction(1)
+        bad.models[0].name = None  # violates NOT NULL: fails after the old rows were deleted
+        with pytest.raises(duckdb.ConstraintException):
+            store.write_article(make_article(1), bad, "run-2", VKEY)
+        assert {t: table_rows(store, t) for t in before} == before
+        store.write_article(make_article(3), make_extraction(1), "run-2", VKEY)  # the store still works
+        assert store.counts()["articles"] == 2
+
+
+def test_record_with_a_field_that_has_no_column_is_refused(tmp_path: Path) -> None:
+    class Odd:
+        def as_dict(self) -> dict:
+            return {"name": "x", "type": "xã", "colour": "red"}
+
+    extraction = Extraction(stats=[], models=[], units=[Odd()])
+    with open_store(tmp_path) as store, pytest.raises(ValueError, match="colour"):
+        store.write_article(make_article(1), extraction, "run-1", VKEY)
+
+
+def test_has_current_needs_same_content_and_same_versions(tmp_path: Path) -> None:
+    art = make_article(1)
+    with open_store(tmp_path) as store:
+        assert not store.has_current(art.article_id, art.content_hash, VKEY)
+        store.write_article(art, make_extraction(), "run-1", VKEY)
+        assert store.has_current(art.article_id, art.content_hash, VKEY)
+        assert not store.has_current(art.article_id, "other-hash", VKEY)
+        assert not store.has_current(art.article_id, art.content_hash, versions_key({"dvk.rules": "2"}))
+
+
+def test_versions_key_is_stable_and_order_free() -> None:
+    a = versions_key({"dvk.rules": "1", "tokenizer": "pyvi"})
+    assert a == versions_key({"tokenizer": "pyvi", "dvk.rules": "1"})
+    assert a != versions_key({"dvk.rules": "2", "tokenizer": "pyvi"})
+    assert len(a) == 16
+
+
+def test_runs_start_running_end_done_and_stale_runs_become_interrupted(tmp_path: Path) -> None:
+    info = RunInfo(new_run_id(), "0.1.0", "pyvi", {"dvk.rules": "1"}, ["in/"])
+    with open_store(tmp_path) as store:
+        store.start_run(info)
+    # the process "died": the next run finds a run still marked running
+    second = RunInfo(new_run_id(), "0.1.0", "pyvi", {"dvk.rules": "1"}, ["in/"])
+    with open_store(tmp_path) as store:
+        store.start_run(second)
+        store.finish_run(second.run_id, RunCounts(n_files=3, n_read=2, n_new=2, n_failed=1), "done")
+        rows = dict(store.con.execute("SELECT run_id, status FROM runs").fetchall())
+        assert rows == {info.run_id: "interrupted", second.run_id: "done"}
+        got = store.con.execute(
+            "SELECT n_files, n_read, n_new, n_failed, finished_at IS NOT NULL, tokenizer, config_hash, inputs_json"
+            " FROM runs WHERE run_id = ?",
+            [second.run_id],
+        ).fetchone()
+        assert got == (3, 2, 2, 1, True, "pyvi", info.config_hash, '["in/"]')
+
+
+def test_record_failure(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.record_failure("run-1", "/in/x.txt", "x.txt", "read: empty file")
+        rows = store.con.execute(
+            'SELECT run_id, source, doc, reason, "at" IS NOT NULL FROM failures'
+        ).fetchall()
+        assert rows == [("run-1", "/in/x.txt", "x.txt", "read: empty file", True)]
+
+
+def test_export_parquet_writes_every_table_atomically(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        for n in (2, 1):
+            store.write_article(make_article(n), make_extraction(n), "run-1", VKEY)
+        store.record_failure("run-1", "/in/x.txt", "x.txt", "read: empty file")
+        paths = store.export_parquet()
+        counts = store.counts()
+    assert sorted(p.name for p in paths) == sorted(f"{t}.parquet" for t in TABLES)
+    assert sorted(p.name for p in (tmp_path / "parquet").iterdir()) == sorted(p.name for p in paths)
+    for path in paths:
+        assert pq.read_table(path).num_rows == counts[path.stem]
+    docs = pq.read_table(tmp_path / "parquet" / "articles.parquet").column("doc").to_pylist()
+    assert docs == sorted(docs)
+
+
+def test_open_store_on_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("not a folder")
+    with pytest.raises(OutputPathError):
+        open_store(target)
+
+
+def test_reading_a_folder_without_dataset_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(NoDatasetError, match="no dvk dataset"):
+        open_store(tmp_path, read_only=True)
+    assert not (tmp_path / DB_NAME).exists()
+
+
+def test_other_schema_version_is_refused(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaVersionError, match="version 0"):
+        open_store(tmp_path)
+
+
+def test_second_writer_process_gets_dataset_locked(tmp_path: Path) -> None:
+    open_store(tmp_path).close()
+    holder = textwrap.dedent(
+        f"""
+        import sys, duckdb
+        con = duckdb.connect({str(tmp_path / DB_NAME)!r})
+        print("open", flush=True)
+        sys.stdin.read()
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "open"
+        with pytest.raises(DatasetLockedError):
+            open_store(tmp_path)
+    finally:
+        proc.communicate("", timeout=30)
