@@ -153,7 +153,7 @@ def resolve_relative(mention: PeriodMention, anchor_year: int | None) -> str | N
         return None
     if mention.kind == "half_rel":
         return f"{anchor_year}-H{mention.relative_years}"
-    if mention.relative_years == 0:
+    if mention.relative_years in (0, 1):  # "trong năm", "Sau 1 năm triển khai": the year itself
         return str(anchor_year)
     return f"{anchor_year - mention.relative_years}-{anchor_year}"
 

@@ -189,30 +189,48 @@ _RE_ALNUM = re.compile(r"[^\W_]")
 _RE_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
 
 
+def _is_alnum_piece(piece: str) -> bool:
+    """True when ``piece`` holds a letter or digit (fast path for plain syllables)."""
+    return piece.isalnum() or _RE_ALNUM.search(piece) is not None
+
+
 def _align(text: str, words: list[list[str]]) -> list[tuple[int, int]]:
     """Token spans in ``text`` for the backend's words (steps 2 and 3 of the module docstring)."""
     f = _Folded.of(text)
     identity = isinstance(f.to_orig, range)
+    n = len(text)
     cursor = 0
     out: list[tuple[int, int]] = []
     for word in words:
         gs = ge = -1  # the group of syllables being built
         g_alnum = False
         for syllable in word:
-            m = _RE_NONSPACE.search(text, cursor)
-            if m is None or not syllable:
-                break
-            if text.startswith(syllable, m.start()):
-                s = m.start()
+            if not syllable:
+                continue
+            # the usual cases first: the syllable right here, or after one space
+            if text.startswith(syllable, cursor):
+                s = cursor
+            elif cursor < n and text[cursor] == " " and text.startswith(syllable, cursor + 1):
+                s = cursor + 1
+            else:
+                m = _RE_NONSPACE.search(text, cursor)
+                if m is None:
+                    break
+                s = m.start() if text.startswith(syllable, m.start()) else -1
+            if s >= 0:
                 e = s + len(syllable) if identity else f.extend_marks(s + len(syllable))
+                alnum = _is_alnum_piece(syllable)
             else:
                 span = _place(f, syllable, m.start())
                 if span is None:
                     continue
                 s, e = span
+                alnum = _is_alnum_piece(text[s:e])
             cursor = e
-            alnum = _RE_ALNUM.search(text, s, e) is not None
-            if gs >= 0 and alnum and g_alnum and _RE_LINE_BREAK.search(text, ge, s) is None:
+            joins = gs >= 0 and alnum and g_alnum
+            if joins and (s - ge != 1 or text[ge] != " "):
+                joins = _RE_LINE_BREAK.search(text, ge, s) is None
+            if joins:
                 ge = e
             else:
                 if gs >= 0:

@@ -188,7 +188,7 @@ def _choose_name(utype: str, words: list[str]) -> int:
             return n
     if utype == "tỉnh":
         return 0  # not a Vietnamese province ("tỉnh Hủa Phăn")
-    if words and (words[0] in SURNAMES or words[0] in _HONORIFICS):
+    if words and (words[0] in _HONORIFICS or words[0] in SURNAMES and len(words) >= 3):
         return 0  # a person ("Thành ủy Nguyễn Văn Phong" is the city's committee, then a name)
     return _heuristic_length(words)
 
@@ -364,7 +364,8 @@ NON_PARTICIPANTS = frozenset(fold(n) for n in NATIONAL_BODIES) | {fold("Ủy ban
 # organisations known by their own name: a capitalised head, then a name (acronym or capitalised)
 _NAMED_ORG_HEADS = (
     r"(?<!\w)(?:Bệnh viện|Trường(?= (?:Đại học|Cao đẳng|Trung cấp|THPT|THCS|PTDTBT|PTDTNT|PTDT|Tiểu học|Mầm non|"
-    r"Phổ thông|Chính trị|Quân sự|Sĩ quan))|Trung tâm|Học viện|Ngân hàng|Tổng công ty|Hợp tác xã|HTX)"
+    r"Phổ thông|Chính trị|Quân sự|Sĩ quan))|Trung tâm|Học viện|Ngân hàng|Tổng công ty|Hợp tác xã|HTX|Cục|"
+    r"Chi cục|Kho bạc Nhà nước)"
     rf"(?=\s+[{UPPER}])"
 )
 
@@ -377,7 +378,7 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
         (
             re.compile(
                 r"(?<!\w)Công an(?=\s+(?:tỉnh|thành phố|Thành phố|TP|huyện|quận|thị xã|xã|phường|"
-                r"thị trấn|T\.P|Tp|TX)\b)"
+                rf"thị trấn|T\.P|Tp|TX)\b|\s+[{UPPER}])"
             ),
             tail_local,
         ),
@@ -565,7 +566,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
         )
     if kind in ("local", "border"):
         loc = _tail_locality(text, e)
-        if kind == "border" and loc is None:
+        if loc is None:  # "BĐBP An Giang", "Công an Nghệ An": a bare province after the body
             sp = re.compile(r"\s+").match(text, e)
             pm = province_written_re().match(text, sp.end()) if sp else None
             if pm:
@@ -597,8 +598,13 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
         if end <= e:
             return None
         org = expand_abbreviations(text[s:end])
-        province = _embedded_province(text, e, end)
-        return Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, province=province, priority=3)
+        c = Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, priority=3)
+        bare = re.search(r"\s(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$", org)
+        if bare:  # "Cục Thuế tỉnh": the article's province is appended later
+            c.org_name, c.org_suffix_type = org[: bare.start()], bare.group(1)
+        else:
+            c.province = _embedded_province(text, e, end)
+        return c
     if kind in ("named", "named_append", "named_national"):
         sp = re.compile(r"\s+").match(text, e)
         if not sp:
@@ -695,8 +701,13 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
         if end <= start_name:
             return None
         org = expand_abbreviations(text[s:end])
-        province = _embedded_province(text, e, end)
-        return Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, province=province, priority=3)
+        c = Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, priority=3)
+        bare = re.search(r"\s(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$", org)
+        if bare:  # "Cục Thuế tỉnh": the article's province is appended later
+            c.org_name, c.org_suffix_type = org[: bare.start()], bare.group(1)
+        else:
+            c.province = _embedded_province(text, e, end)
+        return c
     if kind == "party_of_committee":
         loc = _tail_locality(text, e)
         if loc is None:
@@ -1006,13 +1017,27 @@ def _expand_lists(text: str, cands: list[Cand], taken: list[tuple[int, int]]) ->
 
 
 def find_candidates(text: str) -> list[Cand]:
+    """Every candidate mention of ``text``, sorted, without overlaps, none inside quotation marks."""
     quotes = quote_spans(text)
+    headings = _heading_spans(text)
     cands = _org_candidates(text) + _locality_candidates(text) + _bare_province_candidates(text)
-    cands = [c for c in cands if not inside(c.start, quotes)]
+    cands = [c for c in cands if not inside(c.start, quotes) and _fits_heading(c, headings)]
     chosen = _select(cands)
     more = _expand_lists(text, chosen, [(c.start, c.end) for c in chosen])
-    more = [c for c in more if not inside(c.start, quotes)]
+    more = [c for c in more if not inside(c.start, quotes) and _fits_heading(c, headings)]
     return sorted(chosen + more, key=lambda c: c.start)
+
+
+def _heading_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if _is_heading(m.group(0))]
+
+
+def _fits_heading(c: Cand, headings: list[tuple[int, int]]) -> bool:
+    """In a Title Case heading every word is capitalised, so "Nông Thôn Mới" or "Kinh Tế - Xã Hội" would
+    read as units: there a locality must carry a name the gazetteer knows."""
+    if c.kind != "locality" or c.base is None or not any(s <= c.start < e for s, e in headings):
+        return True
+    return c.type not in ("thôn", "bản") and (c.base.isdigit() or _known(c.type, c.base))
 
 
 MEDIA_BEFORE = re.compile(

@@ -481,9 +481,8 @@ def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> Uni
         lead = [m for m in usable if s <= m.start < e]
         if (s, e) == (0, lead_end):
             lead = [m for m in lead if not _LOCATIVE.search(text[max(0, m.start - 14) : m.start])]
-        locs = [m for m in lead if m.kind == "locality"]
-        if locs or lead:
-            return (locs or lead)[0]
+        if lead:
+            return lead[0]
     counts = Counter(m.name for m in usable)
     if not counts:
         return None
@@ -511,21 +510,20 @@ _CAMPAIGN_NOUNS = (
     r"hội nghị|sáng kiến|cách làm|đội|đơn vị|căn nhà|nhà|tỷ|triệu|ngày công"
 )
 _SUBJECT_VERB = re.compile(
-    r"^\s*(?:"
-    + _ADVERBS
-    + r"\s+)*(?:(?:"
-    + _ACT_VERBS
-    + r")(?!\w)|có\s+(?:tổng số\s+|hơn\s+|trên\s+|gần\s+)?"
-    r"\d[\d.,]*\s+(?:"
-    + _CAMPAIGN_NOUNS
-    + r")|với\s+(?:\d[\d.,]*\s+|nhiều\s+)?(?:mô hình|điển hình|cách làm)|“)",
+    rf"^\s*(?:{_ADVERBS}\s+)*(?:"
+    rf"(?:{_ACT_VERBS})(?!\w)"  # "Huyện ủy X tổ chức", "xã A đã xây dựng"
+    rf"|có\s+(?:tổng số\s+|hơn\s+|trên\s+|gần\s+)?\d[\d.,]*\s+(?:{_CAMPAIGN_NOUNS})"  # "có 120 mô hình"
+    r"|(?:có|với)\s+(?:\d[\d.,]*\s+|nhiều\s+|các\s+)?(?:mô hình|điển hình|cách làm)"  # "có mô hình “…”"
+    r"|“)",  # followed directly by a model's name
     re.IGNORECASE,
 )
 _TITLE_BEFORE = re.compile(
     r"(?:Bí thư|Chủ tịch|Trưởng [Bb]an|Trưởng|Ủy viên|Giám đốc|Chỉ huy trưởng|Chính ủy|Tư lệnh|Chủ nhiệm|"
     r"[Ll]ãnh đạo|[Đđ]ại diện|Thành viên|Thủ trưởng|Phó)(?:\s+[Tt]hường trực)?\s*,?\s*$"
 )
-_LOCATIVE = re.compile(r"(?:^|\s)(?:tại|ở|trên địa bàn|địa bàn|thuộc|đến|về|khu vực|cho|vào|của|từ|giữa)\s")
+_LOCATIVE = re.compile(
+    r"(?:^|\s)(?:tại|ở|trên địa bàn|địa bàn|thuộc|đến|về|khu vực|cho|vào|của|từ|giữa)\s", re.IGNORECASE
+)
 _REQUEST_BEFORE = re.compile(r"(?:đề nghị|yêu cầu|giao cho|kiến nghị)\s*$")
 _REPORT_AFTER = re.compile(r"^\s*(?:[^\W\d_][\w ]{0,30})?\s*(?:cho biết|báo cáo|thông tin)")
 _CAMPAIGN_NUMBER = re.compile(r"\d[\d.,]*\s+(?:" + _CAMPAIGN_NOUNS + r")")
@@ -565,13 +563,25 @@ class _Signals:
     negative: list[str] = field(default_factory=list)
 
 
-def _skip_after(text: str, pos: int, end: int, mentions: list[UnitMention], idx: int) -> int:
-    """Skip what may sit between a subject and its verb: parents, parentheses, co-ordinated units."""
+def _skip_after(
+    text: str, pos: int, end: int, mentions: list[UnitMention], idx: int, clause_initial: bool
+) -> int:
+    """Skip what may sit between a subject and its verb: parents, parentheses, co-ordinated units.
+
+    A comma joins two units only when the first one opens its clause ("A, B và C tổ chức ..."); in
+    "Ở huyện A, Ban Chỉ huy ... duy trì" the comma closes an adverbial instead.
+    """
     j = idx + 1
     while True:
         m = re.compile(r"\s*(?:,|và|-|cùng|với|của)?\s*").match(text, pos)
         nxt = m.end() if m else pos
-        if j < len(mentions) and mentions[j].start == nxt and nxt < end:
+        comma_ok = clause_initial or (j < len(mentions) and _is_parent_of(text, mentions[j - 1], mentions[j]))
+        if (
+            j < len(mentions)
+            and mentions[j].start == nxt
+            and nxt < end
+            and ("," not in m.group(0) or comma_ok)
+        ):
             pos = mentions[j].end
             j += 1
             continue
@@ -697,6 +707,12 @@ def _mention_signals(
         # "các đơn vị thuộc Bộ Chỉ huy X đã triển khai": the units under X act, X takes part
         if word == "thuộc" and re.search(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$", clause_before):
             locative = False
+        # "Tại Nậm Pồ, Ban Chỉ huy quân sự huyện ... xây dựng": the comma closes the adverbial, and a body
+        # after it is the subject (a plain locality after it still continues the address: "làng A, xã B")
+        if re.search(r",\s*$", clause_before[loc[-1].end() :]) and (
+            m.kind == "organisation" or m.organisation
+        ):
+            locative = False
         if locative:
             pre = before[: len(before) - len(clause_before) + loc[-1].start()]
             if word == "của" and _model_link(pre, 10):
@@ -717,7 +733,10 @@ def _mention_signals(
     if _REQUEST_BEFORE.search(before):
         sig.negative.append("request")
     agent = re.search(r"\b(do|được)\s+(?:[^.;:]*?)$", clause_before)
-    after_pos = _skip_after(text, m.end, sent[1], ms, i)
+    clause_initial = bool(
+        re.fullmatch(r"\s*(?:(?:do|được|và|cùng)\s*)?", re.split(r"[,;:]", clause_before)[-1])
+    )
+    after_pos = _skip_after(text, m.end, sent[1], ms, i, clause_initial or bool(agent))
     after = text[after_pos : sent[1]]
     verb = bool(_SUBJECT_VERB.match(after))
     bare = (

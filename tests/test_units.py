@@ -194,6 +194,12 @@ def test_common_words_are_not_units() -> None:
     assert find_unit_mentions(text) == []
 
 
+def test_title_case_headings_need_known_names() -> None:
+    heading = "Nhân Rộng Mô Hình Xây Dựng Nông Thôn Mới Ở Huyện Ba Vì"
+    assert [m.name for m in find_unit_mentions(heading)] == ["huyện Ba Vì"]
+    assert find_unit_mentions("Phát Triển Kinh Tế - Xã Hội Bền Vững Ở Vùng Cao") == []
+
+
 def test_foreign_places_are_not_implicit_mentions() -> None:
     assert find_unit_mentions("Đồn quản lý đoạn biên giới giáp tỉnh Hủa Phăn (Lào).") == []
 
@@ -225,6 +231,8 @@ def test_numbered_wards_in_a_list() -> None:
         ("BCH Quân sự tỉnh Hà Giang phối hợp.", "Bộ Chỉ huy Quân sự tỉnh Hà Giang", "Hà Giang"),
         ("Đồn Biên phòng cửa khẩu Lào Cai giúp dân.", "Đồn Biên phòng cửa khẩu Lào Cai", "Lào Cai"),
         ("Ban Dân vận TW phát động.", "Ban Dân vận Trung ương", None),
+        ("Công an Nghệ An nhân rộng mô hình.", "Công an tỉnh Nghệ An", "Nghệ An"),
+        ("Cục Thuế tỉnh Quảng Ninh đăng ký.", "Cục Thuế tỉnh Quảng Ninh", "Quảng Ninh"),
     ],
 )
 def test_organisations_with_their_own_names(text: str, name: str, province: str | None) -> None:
