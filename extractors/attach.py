@@ -107,7 +107,9 @@ def period_at(ctx: PeriodContext, pos: int, sentence: int) -> str | None:
     if ctx.title_period is not None:
         return ctx.title_period
     # the frame the article opens with ("Năm 2023, Đảng ủy Khối ... công nhận ...")
-    lede_end = ctx.paragraphs[1][1] if len(ctx.paragraphs) > 1 else (ctx.paragraphs[0][1] if ctx.paragraphs else 0)
+    lede_end = (
+        ctx.paragraphs[1][1] if len(ctx.paragraphs) > 1 else (ctx.paragraphs[0][1] if ctx.paragraphs else 0)
+    )
     opening = [p for p in ctx.periods if p.start < min(para[0], lede_end)]
     if opening and opening[0].kind in ("year", "relative", "range", "half", "quarter"):
         return _resolved(ctx, opening[0])

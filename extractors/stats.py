@@ -152,8 +152,8 @@ def _lexicon_item(text: str, pos: int) -> tuple[str, int] | None:
 _SYLLABLE = re.compile(r"[a-zA-ZÀ-ỹĐđ][\wÀ-ỹĐđ-]*")
 # fmt: off
 _CUOC_STOP = {
-    "và", "với", "cho", "tại", "ở", "cấp", "của", "trên", "trong", "đối", "về", "nhằm", "để", "đến", "được",
-    "đạt", "theo", "từ", "có", "thu", "gồm", "vào",
+    "và", "với", "cho", "tại", "ở", "cấp", "của", "trên", "trong", "về", "nhằm", "để", "đến", "được", "đạt",
+    "theo", "từ", "có", "thu", "gồm", "vào", "việc", "này", "đó", "trực", "hình", "các",
 }
 # fmt: on
 
@@ -295,8 +295,12 @@ def _read_cuoc(text: str, start: int, end: int) -> ItemRead:
     """ "cuộc" counts an activity: "803 cuộc góp ý phản biện" → ``cuộc góp ý phản biện``."""
     words = ["cuộc"]
     pos = end
-    for syl, _s, e in _next_syllables(text, pos, 5):
-        if syl.lower() in _CUOC_STOP or not syl[:1].islower():
+    for syl, _s, e in _next_syllables(text, pos, 4):
+        if (
+            syl.lower() in _CUOC_STOP
+            or not syl[:1].islower()
+            or (syl.lower() == "với" and words[-1] == "đối")
+        ):
             break
         words.append(syl.lower())
         pos = e
@@ -354,7 +358,9 @@ def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int
     if head in _CORE_HEADS or head.startswith("cuộc") or head.startswith("nhà"):
         return True
     if q.percent:
-        return bool(re.search(r"số|hộ|gia đình|xã|phường|hồ sơ|đạt", text[q.end : q.end + 20]))
+        return bool(re.search(r"số|hộ|gia đình|xã|phường|hồ sơ|đạt", text[q.end : q.end + 20])) or (
+            head in _ITEM_WORDS and head not in _RESOURCE_HEADS
+        )
     return _campaign_context(sent)
 
 
@@ -394,7 +400,7 @@ def _campaign_context(sentence_lower: str) -> bool:
 
 _ACTIONS: list[tuple[str, str]] = [
     (r"chưa đạt", "none"),
-    (r"đăng ký", "registered"),
+    (r"đăng ký(?:\s+(?:xây dựng|thực hiện|triển khai|tham gia))?", "registered"),
     (
         r"công nhận|cấp giấy chứng nhận|cấp chứng nhận|được chứng nhận|suy tôn|lựa chọn|bình chọn|chọn",
         "recognized",
@@ -436,13 +442,22 @@ _RESOURCE_HEADS = {
 _BUILT_MEASURES = re.compile(r"(?i)(?:xây|đổ|làm|lắp|đào|đắp|kéo|trồng|hoàn thành|nâng cấp|mở)")
 
 
-def _hits(segment: str) -> list[tuple[int, str]]:
+def _hits(segment: str) -> list[tuple[int, int, str]]:
     return [
-        (m.start(), _ACTIONS[int(k[1:])][1])
+        (m.start(), m.end(), _ACTIONS[int(k[1:])][1])
         for m in _ACTION_RE.finditer(segment)
         for k, v in m.groupdict().items()
         if v
     ]
+
+
+def _first_of_run(segment: str, hits: list[tuple[int, int, str]], last: int) -> str:
+    """In a run of joined verbs ("xây dựng và duy trì", "công nhận, biểu dương và khen
+    thưởng") the first one names the action."""
+    i = last
+    while i > 0 and re.fullmatch(r"\s*(?:,|và|hoặc|,\s*và)?\s*", segment[hits[i - 1][1] : hits[i][0]]):
+        i -= 1
+    return hits[i][2]
 
 
 def read_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int]) -> str | None:
@@ -470,20 +485,28 @@ def _raw_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int
     before = text[max(cs, q.start - 80) : q.start]
     if item.head in ("hội nghị",) or item.head.startswith("cuộc"):
         return "held"
-    tail_end = min(sentence[1], item.end + 60)
-    m_punct = re.search(r"[,;.:()]|\s(?:và|với)\s", text[item.end : tail_end])
-    tail = text[item.end : item.end + m_punct.start()] if m_punct else text[item.end : tail_end]
+    tail = _tail(text, item.end, sentence[1])
     after = _hits(tail)
     if after and re.match(
         r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)", tail
     ):
-        return after[0][1]
+        return after[0][2]
     hits = _hits(before)
     if hits:
-        return hits[-1][1]
+        return _first_of_run(before, hits, len(hits) - 1)
     if after:
-        return after[0][1]
+        return after[0][2]
     return None
+
+
+def _tail(text: str, start: int, sentence_end: int) -> str:
+    """The words after an item up to its clause's end, with asides in parentheses blanked
+    and coordinated figures skipped ("181 tập thể và 176 cá nhân đăng ký")."""
+    seg = text[start : min(sentence_end, start + 90)]
+    seg = re.sub(r"\([^()]{0,80}\)", lambda m: " " * len(m.group(0)), seg)
+    for m in re.finditer(r"[;.:(]|,(?!\s*\d)|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))", seg):
+        return seg[: m.start()]
+    return seg
 
 
 _LEVELS = [

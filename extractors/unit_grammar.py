@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extractors import gazetteer as gz
 
@@ -193,19 +194,15 @@ def _choose_name(utype: str, words: list[str]) -> int:
     return _heuristic_length(words)
 
 
-_PROVINCE_WRITTEN: re.Pattern[str] | None = None
-
-
+@cache
 def province_written_re() -> re.Pattern[str]:
-    global _PROVINCE_WRITTEN
-    if _PROVINCE_WRITTEN is None:
-        names = set(gz.provinces(True)) | set(gz.provinces(False))
-        alts = []
-        for n in sorted(names, key=len, reverse=True):
-            alts.append(re.escape(n).replace(r"\ \-\ ", r"\s*-\s*").replace(r"\ ", r"\s+"))
-        alts += [r"Thừa\s+Thiên\s*-\s*Huế", r"Bà\s+Rịa\s*-\s*Vũng\s+Tàu", r"Hồ\s+Chí\s+Minh", r"HCM"]
-        _PROVINCE_WRITTEN = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
-    return _PROVINCE_WRITTEN
+    """Any province name as written in text (both structures, dashes and "HCM" tolerated)."""
+    names = set(gz.provinces(True)) | set(gz.provinces(False))
+    alts = []
+    for n in sorted(names, key=len, reverse=True):
+        alts.append(re.escape(n).replace(r"\ \-\ ", r"\s*-\s*").replace(r"\ ", r"\s+"))
+    alts += [r"Thừa\s+Thiên\s*-\s*Huế", r"Bà\s+Rịa\s*-\s*Vũng\s+Tàu", r"Hồ\s+Chí\s+Minh", r"HCM"]
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
 
 
 def _parse_name(text: str, pos: int, utype: str, abbreviated: bool) -> tuple[int, str] | None:
