@@ -4,8 +4,9 @@ Reads the development articles from ``../shared/seeds/*.txt`` and
 ``../shared/dev/articles/*.txt`` (relative to the repo root) or, when those are
 absent, ``corpus/samples/*.txt``; cycles them to ``--n`` articles (default 200)
 and prints one row per variant: articles/s, tokens/s and the time relative to
-the plain backend call on the same texts (process CPU time, best of ``--rounds``
-passes, so that other work on a shared machine disturbs the figures less).
+the plain backend call on the same texts (process CPU time, variants interleaved
+article by article, best of ``--rounds`` passes: other work on a shared machine
+disturbs the figures less).
 
     .venv/bin/python bench/bench_tokenizer.py [--n 200] [--rounds 3] [--backend underthesea|pyvi|all]
 """
@@ -39,15 +40,26 @@ def load_texts(n: int) -> tuple[list[str], str]:
     return list(itertools.islice(itertools.cycle(texts), n)), f"{len(files)} files from {where}"
 
 
-def run(fn: Callable[[str], int], texts: list[str], rounds: int) -> tuple[float, int]:
-    """Best CPU time of ``rounds`` passes over ``texts`` (CPU, not wall: the machine may be shared)."""
-    fn(texts[0])  # warm-up: imports and model loading are not timed
-    best, tokens = float("inf"), 0
+def run(fns: list[Callable[[str], int]], texts: list[str], rounds: int) -> list[tuple[float, int]]:
+    """Best CPU time of ``rounds`` passes over ``texts`` for each function, and its token count.
+
+    The functions are interleaved article by article, so that a change in the load of
+    a shared machine hits them all alike; CPU time rather than wall time, for the same
+    reason.
+    """
+    for fn in fns:
+        fn(texts[0])  # warm-up: imports and model loading are not timed
+    best = [float("inf")] * len(fns)
+    tokens = [0] * len(fns)
     for _ in range(rounds):
-        t0 = time.process_time()
-        tokens = sum(fn(t) for t in texts)
-        best = min(best, time.process_time() - t0)
-    return best, tokens
+        spent = [0.0] * len(fns)
+        for i, fn in itertools.product(range(len(texts)), range(len(fns))):
+            t0 = time.process_time()
+            n = fns[fn](texts[i])
+            spent[fn] += time.process_time() - t0
+            tokens[fn] += n if _ == 0 else 0
+        best = [min(b, x) for b, x in zip(best, spent, strict=True)]
+    return list(zip(best, tokens, strict=True))
 
 
 def variants(backend: str) -> list[tuple[str, Callable[[str], int]]]:
@@ -89,10 +101,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'variant':40} {'art/s':>8} {'tokens/s':>10} {'time':>7} {'vs plain':>9}")
     backends = ["underthesea", "pyvi"] if args.backend == "all" else [args.backend]
     for backend in backends:
-        base = None
-        for name, fn in variants(backend):
-            secs, tokens = run(fn, texts, args.rounds)
-            base = base or secs
+        named = variants(backend)
+        results = run([fn for _, fn in named], texts, args.rounds)
+        base = results[0][0]
+        for (name, _), (secs, tokens) in zip(named, results, strict=True):
             print(
                 f"{name:40} {len(texts) / secs:8.1f} {tokens / secs:10.0f} {secs:6.2f}s {secs / base:8.2f}x"
             )

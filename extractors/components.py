@@ -110,10 +110,12 @@ def units_component(doc: Doc) -> Doc:
     records = units.participating_units(doc.text, ctx)
     for rec in records:
         first = next((m for m in ctx.mentions if m.name == rec.name and not m.implicit), None)
-        if first is not None:
+        if rec.prov is None and first is not None:
             rec.prov = _prov(sents, first.start, first.end, "dvk.units_rule.v1")
-            if not rec.written:
-                rec.written = first.written
+        elif rec.prov is not None:
+            rec.prov.sentence = _sentence_of(sents, rec.prov.start)
+        if first is not None and not rec.written:
+            rec.written = first.written
     doc._.units = records
     _span_group(doc, "dvk_units", [(m.start, m.end, m.type) for m in ctx.mentions if not m.implicit])
     return doc

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from extractors import gazetteer as gz
-from extractors.records import UNIT_TYPES
+from extractors.records import ACTIONS, APPROX, DOMAINS, UNIT_TYPES, Extraction, UnitRecord
 from extractors.unit_grammar import expand_abbreviations
 from extractors.units import find_unit_mentions
 
@@ -92,3 +93,72 @@ def normalise_unit_name(written: str, province: str | None = None) -> str | None
     if m.name.endswith(f" {ptype}"):  # "Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh"
         return f"{m.name} {prov}"
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# periods, items and whole records
+
+_PERIOD_FORMS = re.compile(r"^(?:19|20)\d{2}(?:-(?:(?:19|20)\d{2}|H[12]|Q[1-4])?)?$")
+_DASHES = re.compile(r"\s*[-–—‒−]\s*")
+_ITEM_COUNTERS = re.compile(r"^(?:lượt|căn|chiếc|ngôi)\s+")
+
+
+def normalise_period(period: str | None) -> str | None:
+    """SCHEMA's period string (``2018 – 2023`` -> ``2018-2023``; ``2010 -`` -> ``2010-``), or
+    None for anything that is not a year, a range, an open range, a half or a quarter."""
+    if period is None:
+        return None
+    s = _DASHES.sub("-", str(period).strip()).upper()
+    if not _PERIOD_FORMS.match(s):
+        return None
+    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", s)]
+    if len(years) == 2 and years[1] <= years[0]:
+        return None
+    return s
+
+
+def normalise_item(item: str) -> str:
+    """An item head as SCHEMA writes it: lower case, modern tone placement, single spaces,
+    without the counting word (``145 lượt tập thể`` counts ``tập thể``)."""
+    from corpus.normalize import fold_tone_marks
+
+    s = " ".join(fold_tone_marks(unicodedata.normalize("NFC", item)).lower().split())
+    return _ITEM_COUNTERS.sub("", s) or s
+
+
+def _enum(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+def normalise_extraction(extraction: Extraction) -> Extraction:
+    """Every record of an article in SCHEMA's canonical forms; units listed once each."""
+    stats = [
+        replace(
+            s,
+            item=normalise_item(s.item),
+            period=normalise_period(s.period),
+            province=normalise_province(s.province) or s.province,
+            approx=_enum(s.approx, APPROX),
+            action=_enum(s.action, ACTIONS),
+            domain=_enum(s.domain, DOMAINS),
+        )
+        for s in extraction.stats
+    ]
+    models = [
+        replace(
+            m,
+            name=" ".join(m.name.strip('“”"″ ').split()),
+            province=normalise_province(m.province) or m.province,
+            domain=_enum(m.domain, DOMAINS),
+        )
+        for m in extraction.models
+    ]
+    units: list[UnitRecord] = []
+    seen: set[str] = set()
+    for u in extraction.units:
+        key = unit_key(u.name)
+        if key in seen or u.type not in UNIT_TYPES:
+            continue
+        seen.add(key)
+        units.append(replace(u, province=normalise_province(u.province) or u.province))
+    return Extraction(stats=stats, models=models, units=units)

@@ -27,6 +27,7 @@ from corpus.ingest import IngestFailure, discover_inputs, read_inputs
 from corpus.records import Article, IngestError, RawArticle
 from pipeline import __version__
 from pipeline.errors import BadOptionError
+from pipeline.normalise import normalise_extraction
 from pipeline.storage import (
     RunCounts,
     RunInfo,
@@ -189,7 +190,7 @@ def _process(
         log.info("unchanged %s", article.doc)
         return
     try:
-        extraction = extractor.extract(article)
+        extraction = normalise_extraction(extractor.extract(article))
     except Exception as exc:  # noqa: BLE001 - per-article isolation is the point
         log.debug("extraction of %s failed", article.doc, exc_info=True)
         _fail(store, summary, article.source, article.doc, f"extract: {_describe(exc)}")
