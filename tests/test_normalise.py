@@ -43,7 +43,9 @@ def test_normalise_item(written: str, canonical: str) -> None:
 
 def test_normalise_extraction_cleans_records_and_lists_units_once() -> None:
     ex = Extraction(
-        stats=[StatRecord(value=12, item="Mô hình", period="2020 – 2025", action="dreamed", province="TP.HCM")],
+        stats=[
+            StatRecord(value=12, item="Mô hình", period="2020 – 2025", action="dreamed", province="TP.HCM")
+        ],
         models=[ModelRecord(name="“Ngõ  xóm bình yên”", domain="sport")],
         units=[
             UnitRecord(name="huyện Ba Vì", type="huyện", province="Hà Nội"),
