@@ -107,13 +107,20 @@ def period_at(ctx: PeriodContext, pos: int, sentence: int) -> str | None:
     if ctx.title_period is not None:
         return ctx.title_period
     # the frame the article opens with ("Năm 2023, Đảng ủy Khối ... công nhận ...")
-    lede_end = (
-        ctx.paragraphs[1][1] if len(ctx.paragraphs) > 1 else (ctx.paragraphs[0][1] if ctx.paragraphs else 0)
-    )
+    lede_end = _lede_end(ctx.paragraphs)
     opening = [p for p in ctx.periods if p.start < min(para[0], lede_end)]
     if opening and opening[0].kind in ("year", "relative", "range", "half", "quarter"):
         return _resolved(ctx, opening[0])
     return None
+
+
+def _lede_end(paragraphs: Sequence[tuple[int, int]]) -> int:
+    """End of the lede: the first real paragraph after the headline (bylines and
+    captions, short lines, are passed over)."""
+    for s, e in paragraphs[1:]:
+        if e - s >= 60:
+            return e
+    return paragraphs[0][1] if paragraphs else 0
 
 
 def title_period(text: str, periods: Sequence[PeriodMention], title_end: int) -> str | None:
