@@ -10,12 +10,12 @@ joins, spaces around punctuation), so their output is aligned back to the text:
 
 1. The backend gets the text with old-style tone placement rewritten to the new
    style (``hoà`` → ``hòa``, ``uỷ`` → ``ủy``: pyvi segments the two spellings
-   differently) and hyphens between two letters spaced out (``văn hóa-xã hội`` →
-   ``văn hóa - xã hội``) so that it sees whole syllables:
-   underthesea one line per call (it joins words across line breaks, and per
-   line is no slower), pyvi the whole text in one call (it keeps line breaks
-   apart, and one call per line is twice as slow; measured with
-   ``bench/bench_tokenizer.py``).
+   differently).  underthesea also gets hyphens between two letters spaced out
+   (``văn hóa-xã hội`` → ``văn hóa - xã hội``; it would otherwise read
+   ``hóa-xã`` as one syllable; pyvi splits hyphens itself) and is called once
+   per line (it joins words across line breaks; per line is no slower than the
+   whole text), pyvi once per text (it keeps line breaks apart itself; measured
+   with ``bench/bench_tokenizer.py``).
 2. Each syllable of the output is found in the text after the previous one,
    comparing characters with their combining marks removed (so tone placement
    and Unicode normalisation do not matter).  A syllable the backend spelt
@@ -383,8 +383,9 @@ def normalize_tone_marks(text: str) -> str:
     return _OLD_STYLE.sub(_new_style, text)
 
 
-def _backend_input(text: str) -> str:
-    return _RE_LETTER_HYPHEN.sub(" - ", normalize_tone_marks(text))
+def _backend_input(text: str, backend: str) -> str:
+    text = normalize_tone_marks(text)
+    return _RE_LETTER_HYPHEN.sub(" - ", text) if backend == "underthesea" else text
 
 
 def tokenize(text: str, backend: str = "underthesea") -> list[Token]:
@@ -396,7 +397,7 @@ def tokenize(text: str, backend: str = "underthesea") -> list[Token]:
     segment = _backend(check_backend(backend))
     if not text.strip():
         return []
-    spans = _fill_gaps(text, _align(text, *segment(_backend_input(text))))
+    spans = _fill_gaps(text, _align(text, *segment(_backend_input(text, backend))))
     spans = _merge_hyphens(text, spans)
     spans = _apply_protected(text, spans, _protected(text))
     new = tuple.__new__  # a third faster than Token(...), for ~500 tokens an article
