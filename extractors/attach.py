@@ -145,9 +145,13 @@ def unit_at(
     mentions: Sequence,
     main_unit,
     topics: Sequence[tuple[int, object]] = (),
+    province: str | None = None,
 ):
     """The unit mention a number at ``pos`` belongs to (or the article's main unit)."""
     s_start, _s_end = sentences[sentence]
+    whole = _whole_locality(text, s_start, pos, mentions, main_unit, province)
+    if whole is not None:
+        return whole
     in_sentence = [m for m in mentions if s_start <= m.start and m.end <= pos and not _is_address(text, m)]
     if in_sentence:
         return in_sentence[0]
@@ -159,6 +163,48 @@ def unit_at(
     if prior_topics:
         return prior_topics[-1]
     return main_unit
+
+
+_WHOLE = re.compile(
+    r"(?i)(?<![\wÀ-ỹ])(?:toàn|cả|trên địa bàn)\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?![\wÀ-ỹ])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceUnit:
+    """The article's province standing as a unit ("toàn tỉnh")."""
+
+    name: str
+    type: str
+    province: str
+    implicit: bool = True
+
+
+def _whole_locality(text: str, s_start: int, pos: int, mentions: Sequence, main_unit, province: str | None):
+    """ "toàn tỉnh có 3.427 mô hình": the figure is the whole locality's, whoever reports
+    it.  The locality is the last one of that type named before, or the main unit."""
+    clause = max(text.rfind(";", s_start, pos), text.rfind(",", s_start, pos), s_start)
+    hits = list(_WHOLE.finditer(text, s_start, pos))
+    if not hits or hits[-1].start() < clause - 60:
+        return None
+    kind = hits[-1].group(1).lower()
+    named_after = [
+        m for m in mentions if hits[-1].end() <= m.start < pos and not getattr(m, "implicit", False)
+    ]
+    if named_after:
+        return None  # "toàn tỉnh X" / a unit named after it: the usual rules apply
+    same = [m for m in mentions if m.start < hits[-1].start() and m.type == kind]
+    if same:
+        return same[-1]
+    if main_unit is not None and main_unit.type == kind:
+        return main_unit
+    if province and kind in ("tỉnh", "thành phố"):
+        from extractors.gazetteer import province_type
+
+        ptype = province_type(province)
+        if ptype == kind:
+            return ProvinceUnit(f"{ptype} {province}", ptype, province)
+    return None
 
 
 _ADDRESS_BEFORE = re.compile(r"(?i)(?:tại|ở|về|đến|thăm|trên địa bàn|địa bàn|thuộc|của)\s*(?:các\s+)?$")

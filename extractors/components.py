@@ -184,7 +184,16 @@ def stats_component(doc: Doc) -> Doc:
     )
     for s in found:
         s.period = attach.period_at(pctx, s.num_start, s.sentence)
-        s.unit = attach.unit_at(text, s.num_start, s.sentence, sents, paras, mentions, main)
+        s.unit = attach.unit_at(
+            text,
+            s.num_start,
+            s.sentence,
+            sents,
+            paras,
+            mentions,
+            main,
+            province=ctx.province if ctx else None,
+        )
         s_start, s_end = sents[s.sentence]
         s.domain = domains.stated_domain(text[s_start:s_end])
     records = []

@@ -346,13 +346,14 @@ _RE_NUMERIC = re.compile(
 )
 _RE_PERCENT = re.compile(r"[ ]?%")
 _RE_SCALE = re.compile(r"(?:[ \t]+(?:" + "|".join(SCALE_WORDS) + r"))+(?!\w)", re.IGNORECASE)
-_MEASURES = ("km2", "km", "m2", "m3", "ha", "kg", "cm", "mm", "m", "tấn", "đ", "ha", "tr", "ty")
+_MEASURES = ("km2", "km", "m2", "m3", "ha", "kg", "cm", "mm", "m", "tấn", "đ")
 _RE_MEASURE = re.compile(r"(?:" + "|".join(_MEASURES) + r")(?!\w)", re.IGNORECASE)
 _RE_QUALIFIER = re.compile(
     r"(?:^|(?<=[^\w]))(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")[ \t]+$",
     re.IGNORECASE,
 )
 _RE_PREV_WORDS = re.compile(r"(\w+)(?:[ \t]+(\w+))?[ \t]+$")
+_RE_NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 
 _DATE_WORDS = _wordset("ngày hôm sáng chiều tối trưa đêm khuya rạng mồng mùng dịp sớm")
 _YEAR_WORDS = _wordset("năm từ đến tới")
@@ -382,7 +383,7 @@ def _prev_words(text: str, pos: int) -> tuple[str, str]:
 
 
 def _next_word(text: str, pos: int) -> str:
-    m = re.compile(r"[ \t]+(\w+)").match(text, pos)
+    m = _RE_NEXT_WORD.match(text, pos)
     return m.group(1) if m else ""
 
 
@@ -423,14 +424,18 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     return QUALIFIERS[m.group(1).lower()], m.start(1)
 
 
-def _scale(text: str, end: int) -> tuple[int | None, int]:
+def _tail(text: str, end: int) -> tuple[bool, int | None, int]:
+    """What follows a numeral: a ``%`` sign, or scale words (their product); and the new end."""
+    pct = _RE_PERCENT.match(text, end)
+    if pct:
+        return True, None, pct.end()
     m = _RE_SCALE.match(text, end)
     if not m:
-        return None, end
+        return False, None, end
     mult = 1
     for w in m.group(0).split():
         mult *= SCALE_WORDS[w.lower()]
-    return mult, m.end()
+    return False, mult, m.end()
 
 
 def _valid_dm(d: int | None, m: int | None) -> bool:
@@ -498,21 +503,16 @@ def _range_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity |
     va, vb = _parse_digits(a_s, comma_thousands), _parse_digits(b_s, comma_thousands)
     if va is None or vb is None:
         return None
-    pct = _RE_PERCENT.match(text, end)
-    qend, scale = end, None
-    if pct:
-        qend = pct.end()
-    else:
-        scale, qend = _scale(text, end)
-        if scale:
-            va, vb = va * scale, vb * scale
+    pct, scale, qend = _tail(text, end)
+    if scale:
+        va, vb = va * scale, vb * scale
     approx, qstart = _qualifier(text, start)
     return Quantity(
         qstart,
         qend,
         float(va),
         approx,
-        percent=bool(pct),
+        percent=pct,
         kind="range",
         scale=scale,
         num_start=start,
@@ -527,8 +527,8 @@ def _number_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity 
     value = _parse_digits(s, comma_thousands)
     if value is None:
         return None
-    pct = _RE_PERCENT.match(text, end)
-    if not pct:
+    pct, scale, qend = _tail(text, end)
+    if not pct and not scale:
         prev1, prev2 = _prev_words(text, start)
         n = _small_int(s)
         if (
@@ -544,13 +544,8 @@ def _number_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity 
             and ((prev1 == "ngày" and 1 <= n <= 31) or (prev1 == "tháng" and 1 <= n <= 12))
         ):
             return _simple(start, end, "date")
-    qend, scale = end, None
-    if pct:
-        qend = pct.end()
-    else:
-        scale, qend = _scale(text, end)
-        if scale:
-            value *= scale
+    if scale:
+        value *= scale
     approx, qstart = _qualifier(text, start)
     kind = "percent" if pct else "number"
     return Quantity(
@@ -558,7 +553,7 @@ def _number_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity 
         qend,
         float(value),
         approx,
-        percent=bool(pct),
+        percent=pct,
         kind=kind,
         scale=scale,
         num_start=start,
@@ -585,6 +580,7 @@ _COUNTED_AFTER_NAM = _wordset(
 _MULTIPLIERS = frozenset(["mươi", *SCALE_WORDS])
 _STARTERS = frozenset([*(w for w in _DIGIT_WORDS if w != "không"), "mười"])
 _VAGUE_AFTER_HANG = ("chục", "trăm", "nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ")
+_VAGUE_STARTERS = frozenset(["hàng", "vài", "nhiều", "một"])
 _NOT_AFTER_VAGUE = _wordset("hơn lắm quá nhất rồi thì và hay hoặc nữa như")
 _RE_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n])[\s“”\"'‘’(\[«»*•–—-]*$")
 
@@ -644,9 +640,7 @@ def _word_quantity(text: str, words: list[tuple[int, int, str]], i: int) -> tupl
         return None, j
     if (not w.islower() and not nxt.islower()) or (run == ["một"] and nxt in _MOT_PHRASES):
         return None, j
-    if run[0] == "năm" and (run[1:2] or [nxt])[0] not in _MULTIPLIERS | _COUNTED_AFTER_NAM:
-        return None, j
-    if run[0] == "năm" and len(run) > 1 and run[1] not in _MULTIPLIERS:
+    if run[0] == "năm" and (run[1] not in _MULTIPLIERS if len(run) > 1 else nxt not in _COUNTED_AFTER_NAM):
         return None, j
     k = len(run)
     while k > 1 and run[k - 1] in SCALE_WORDS:
@@ -672,7 +666,7 @@ def _word_quantity(text: str, words: list[tuple[int, int, str]], i: int) -> tupl
 def _vague_quantity(text: str, words: list[tuple[int, int, str]], i: int) -> tuple[Quantity | None, int]:
     s, e, w = words[i]
     low = w.lower()
-    if not _case_ok(text, s, w):
+    if low not in _VAGUE_STARTERS or not _case_ok(text, s, w):
         return None, i + 1
     j = i + 1
     if low == "hàng":

@@ -38,7 +38,8 @@ joins, spaces around punctuation), so their output is aligned back to the text:
 Sentences (``split_sentences``) come from a rule, not from a backend: every line
 break ends a sentence; inside a line a sentence ends at ``.``, ``!``, ``?``, ``…``
 (with any closing quotes or brackets) followed by whitespace and then an
-upper-case letter, a digit or an opening quote/bracket, except after an
+upper-case letter, a digit or an opening quote/bracket (a bullet or dash may come
+first: ``... năm 2019. * Chiều 16/10, ...``), except after an
 abbreviation (``TP.``, ``Q.``, ``P.``, ``TX.``, ``ThS.``, ``PGS.``, ``v.v.`` ... and a
 single capital letter, i.e. an initial).  Dots inside a word or number
 (``1.431``, ``TP.HCM``, ``Q.10``) are never followed by whitespace, so never split.
@@ -394,9 +395,10 @@ def tokenize(text: str, backend: str = "underthesea") -> list[Token]:
     Every non-space character of ``text`` belongs to exactly one token; no token
     starts or ends with whitespace or crosses a line break.
     """
-    segment = _backend(check_backend(backend))
+    check_backend(backend)
     if not text.strip():
         return []
+    segment = _backend(backend)
     spans = _fill_gaps(text, _align(text, *segment(_backend_input(text, backend))))
     spans = _merge_hyphens(text, spans)
     spans = _apply_protected(text, spans, _protected(text))
@@ -409,7 +411,7 @@ def tokenize(text: str, backend: str = "underthesea") -> list[Token]:
 # ---------------------------------------------------------------------------
 
 _RE_SENT_END = re.compile(r"([.!?…]+)[”\"’'»)\]]*(?=\s)")
-_RE_SENT_NEXT = re.compile(r"\s+([“\"‘'«(\[]*)(\w)")
+_RE_SENT_NEXT = re.compile(r"\s+([“\"‘'«(\[]*)(?:[*•–—-]\s*)?(\w)")  # opening quotes, a bullet, a letter
 _RE_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(“\"‘'«]))([^\s(“\"‘'«]+)$")
 ABBREVIATIONS = frozenset(
     [

@@ -249,6 +249,8 @@ def sentences(text: str) -> list[str]:
         ("Thật sao? Đúng vậy! Tốt lắm… Tiếp tục nhé.", ["Thật sao?", "Đúng vậy!", "Tốt lắm…", "Tiếp tục nhé."]),
         ("Năm 2019. 120 mô hình được công nhận.", ["Năm 2019.", "120 mô hình được công nhận."]),
         ("Có 5 mô hình. (Ảnh minh họa)", ["Có 5 mô hình.", "(Ảnh minh họa)"]),
+        ("Họp năm 2019. * Chiều 16/10, quận họp. – Ông A nói.", ["Họp năm 2019.", "* Chiều 16/10, quận họp.", "– Ông A nói."]),
+        ("Tổng kết 5. - tiếp theo là phần hai.", ["Tổng kết 5. - tiếp theo là phần hai."]),
         ("đạt 93,2%. các xã khác chưa đạt.", ["đạt 93,2%. các xã khác chưa đạt."]),  # lower case: no split
         ("  \n  Câu có khoảng trắng.   \n\n", ["Câu có khoảng trắng."]),
     ],

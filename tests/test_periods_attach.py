@@ -1,0 +1,141 @@
+"""Periods (find and resolve) and the attachment of units and periods (invented texts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from extractors.attach import PeriodContext, paragraphs_of, period_at, title_period, unit_at
+from extractors.periods import find_periods, resolve_relative
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("Năm 2022, quận đã", "2022", "year"),
+        ("trong giai đoạn 2018-2023", "2018-2023", "range"),
+        ("giai đoạn 2020 - 2025", "2020-2025", "range"),
+        ("Từ năm 2010 đến nay, thành phố", "2010-", "open"),
+        ("từ đầu năm 2025 đến nay", "2025-", "open"),
+        ("từ năm 2009 đến năm 2019", "2009-2019", "range"),
+        ("6 tháng đầu năm 2024", "2024-H1", "half"),
+        ("sáu tháng cuối năm 2023", "2023-H2", "half"),
+        ("trong quý III/2024", "2024-Q3", "quarter"),
+        ("Tính đến nay, toàn tỉnh", None, "cumulative"),
+    ],
+)
+def test_find_periods(text: str, value: str | None, kind: str) -> None:
+    found = find_periods(text)
+    assert [(p.value, p.kind) for p in found] == [(value, kind)]
+
+
+def test_relative_periods_resolve_against_an_anchor() -> None:
+    (ten,) = find_periods("Sau 10 năm triển khai, quận đã")
+    assert ten.kind == "relative" and resolve_relative(ten, 2019) == "2009-2019"
+    (this,) = find_periods("Trong năm qua, huyện đã")
+    assert resolve_relative(this, 2024) == "2024"
+    assert resolve_relative(this, None) is None
+
+
+def _ctx(text: str, year: int | None = None) -> PeriodContext:
+    periods = find_periods(text)
+    paras = paragraphs_of(text)
+    sents = []
+    for ps, pe in paras:  # one sentence per ". " within each line
+        start = ps
+        for i, ch in enumerate(text[ps:pe], ps):
+            if ch == "." and i + 1 < pe:
+                sents.append((start, i + 1))
+                start = i + 2
+        sents.append((start, pe))
+    return PeriodContext(text, sents, paras, periods, year, title_period(text, periods, paras[0][1]))
+
+
+def _sentence_of(ctx: PeriodContext, pos: int) -> int:
+    return next(i for i, (s, e) in enumerate(ctx.sentences) if s <= pos < e)
+
+
+def _period_of(text: str, number: str, year: int | None = None) -> str | None:
+    ctx = _ctx(text, year)
+    pos = text.index(number)
+    return period_at(ctx, pos, _sentence_of(ctx, pos))
+
+
+def test_period_in_the_sentence_wins() -> None:
+    text = "Huyện Kim Sơn tổng kết phong trào\nNăm 2023, huyện có 120 mô hình. Năm 2024 có 150 mô hình."
+    assert _period_of(text, "120") == "2023"
+    assert _period_of(text, "150") == "2024"
+
+
+def test_period_from_the_paragraph_then_the_headline() -> None:
+    text = (
+        "Tổng kết phong trào giai đoạn 2019-2024\n"
+        "Năm 2024, huyện đã làm nhiều việc. Các xã đăng ký 80 mô hình.\n"
+        "Các cơ quan có 12 mô hình điểm."
+    )
+    assert _period_of(text, "80") == "2024"
+    assert _period_of(text, "12") == "2019-2024"
+
+
+def test_cumulative_without_start_gives_no_period() -> None:
+    text = "Quận Ba Đình phát huy vai trò\nĐến nay, toàn quận có 300 mô hình."
+    assert _period_of(text, "300") is None
+
+
+def test_relative_period_uses_a_matching_range_or_the_article_year() -> None:
+    text = "Hội nghị tổng kết giai đoạn 2016-2020 của huyện\n5 năm qua, huyện có 75 mô hình."
+    assert _period_of(text, "75") == "2016-2020"
+    text = "Huyện Tân Lạc đẩy mạnh phong trào\nTrong năm qua, huyện có 44 mô hình."
+    assert _period_of(text, "44", year=2025) == "2025"
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    name: str
+    type: str
+    province: str | None = None
+    implicit: bool = False
+
+
+def _mentions(text: str, names: list[tuple[str, str]]) -> list[_Unit]:
+    out = []
+    for written, typ in names:
+        i = text.index(written)
+        out.append(_Unit(i, i + len(written), written, typ, "Hà Nam"))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _unit_of(
+    text: str, number: str, mentions: list[_Unit], main: _Unit | None = None, province: str | None = None
+):
+    paras = paragraphs_of(text)
+    pos = text.index(number)
+    sents = paras
+    si = next(i for i, (s, e) in enumerate(sents) if s <= pos < e)
+    got = unit_at(text, pos, si, sents, paras, mentions, main, province=province)
+    return None if got is None else got.name
+
+
+def test_unit_is_the_subject_of_the_sentence_not_an_address() -> None:
+    text = "Huyện Lý Nhân đã xây dựng 40 mô hình tại xã Nhân Thịnh."
+    ms = _mentions(text, [("Huyện Lý Nhân", "huyện"), ("xã Nhân Thịnh", "xã")])
+    assert _unit_of(text, "40", ms) == "Huyện Lý Nhân"
+    text = "Tại xã Nhân Thịnh, Hội Nông dân huyện Lý Nhân xây dựng 6 mô hình."
+    ms = _mentions(text, [("xã Nhân Thịnh", "xã"), ("huyện Lý Nhân", "huyện")])
+    assert _unit_of(text, "6", ms) == "huyện Lý Nhân"
+
+
+def test_unit_from_the_paragraph_or_the_main_unit() -> None:
+    text = "Huyện Bình Lục tổ chức hội nghị.\nKết quả có 50 mô hình được công nhận."
+    ms = _mentions(text, [("Huyện Bình Lục", "huyện")])
+    assert _unit_of(text, "50", ms, main=ms[0]) == "Huyện Bình Lục"
+    assert _unit_of(text, "50", ms, main=None) is None
+
+
+def test_whole_locality_takes_the_province() -> None:
+    text = "Giám đốc Sở Nội vụ cho biết, toàn tỉnh có 2.500 mô hình."
+    ms = _mentions(text, [("Sở Nội vụ", "tổ chức")])
+    assert _unit_of(text, "2.500", ms, province="Hà Nam") == "tỉnh Hà Nam"
