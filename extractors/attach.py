@@ -146,12 +146,14 @@ def unit_at(
     main_unit,
     topics: Sequence[tuple[int, object]] = (),
     province: str | None = None,
+    whole_locality: bool = False,
 ):
     """The unit mention a number at ``pos`` belongs to (or the article's main unit)."""
     s_start, _s_end = sentences[sentence]
-    whole = _whole_locality(text, s_start, pos, mentions, main_unit, province)
-    if whole is not None:
-        return whole
+    if whole_locality:
+        whole = _whole_locality(text, s_start, pos, mentions, main_unit, province)
+        if whole is not None:
+            return whole
     in_sentence = [m for m in mentions if s_start <= m.start and m.end <= pos and not _is_address(text, m)]
     if in_sentence:
         return in_sentence[0]

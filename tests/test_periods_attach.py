@@ -115,7 +115,7 @@ def _unit_of(
     pos = text.index(number)
     sents = paras
     si = next(i for i, (s, e) in enumerate(sents) if s <= pos < e)
-    got = unit_at(text, pos, si, sents, paras, mentions, main, province=province)
+    got = unit_at(text, pos, si, sents, paras, mentions, main, province=province, whole_locality=True)
     return None if got is None else got.name
 
 
