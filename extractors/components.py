@@ -193,9 +193,10 @@ def stats_component(doc: Doc) -> Doc:
             mentions,
             main,
             province=ctx.province if ctx else None,
+            whole_locality=True,
         )
         s_start, s_end = sents[s.sentence]
-        s.domain = domains.stated_domain(text[s_start:s_end])
+        s.domain = domains.stated_domain(text[s_start:s_end], at=s.num_start - s_start)
     records = []
     for s in stats.merge_repeats(text, found):
         unit, province = _unit_fields(s.unit, ctx)
