@@ -60,14 +60,18 @@ class PeriodContext:
 
 def anchor_year_at(ctx: PeriodContext, pos: int) -> int | None:
     """The event year a relative expression at ``pos`` counts from: the last explicit
-    year or range end named before it, else the article's year."""
+    year or range end named before it, else the article's year, else the first single
+    year the article names after it (the year of the event it reports)."""
     best = None
     for p in ctx.periods:
         if p.start >= pos:
             break
         if p.value and p.kind in ("year", "range"):
             best = year_of(p.value)
-    return best or ctx.article_year
+    if best or ctx.article_year:
+        return best or ctx.article_year
+    later = [p for p in ctx.periods if p.start >= pos and p.kind == "year"]
+    return year_of(later[0].value) if later else None
 
 
 def _resolved(ctx: PeriodContext, p: PeriodMention) -> str | None:

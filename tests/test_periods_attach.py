@@ -139,3 +139,8 @@ def test_whole_locality_takes_the_province() -> None:
     text = "Giám đốc Sở Nội vụ cho biết, toàn tỉnh có 2.500 mô hình."
     ms = _mentions(text, [("Sở Nội vụ", "tổ chức")])
     assert _unit_of(text, "2.500", ms, province="Hà Nam") == "tỉnh Hà Nam"
+
+
+def test_relative_period_without_date_counts_from_the_year_the_article_names_later() -> None:
+    text = "Hội nghị điển hình của huyện\nSau 1 năm triển khai, huyện có 90 mô hình.\nHội nghị tổng kết năm 2012."
+    assert _period_of(text, "90") == "2012"
