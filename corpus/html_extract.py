@@ -16,6 +16,10 @@ text, the page element that shows that description is put back in front.
 The title prefers the page's own ``<h1>`` when it agrees with the metadata
 title (the metadata often carries a site suffix or an edited variant), and
 publisher names are removed from the author list.
+
+A site with its own adapter (:mod:`corpus.scrape.adapters`, CSS selectors in
+``corpus/adapters/*.toml``) gets the adapter's title, date, author and body
+first; the generic extractor fills what the adapter's selectors did not find.
 """
 
 from __future__ import annotations
@@ -271,7 +275,33 @@ def _visible_text(page: HtmlElement) -> str:
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlDoc:
-    """Title, date (ISO), author and body text of a news page; raises IngestError for broken pages."""
+    """Title, date (ISO), author and body text of a news page; raises IngestError for broken pages.
+
+    When a site adapter matches ``url`` its fields come first (see the module docstring).
+    """
+    from corpus.scrape.adapters import adapter_for, apply_adapter  # late: the scrape package imports this
+
+    adapter = adapter_for(url)
+    if adapter is None:
+        return _extract_generic(html, url)
+    fields = apply_adapter(html, adapter)
+    try:
+        generic = _extract_generic(html, url)
+    except IngestError:
+        if not fields.paragraphs:
+            raise
+        generic = HtmlDoc(title=None, published=None, author=None, text="", url=url)
+    return HtmlDoc(
+        title=fields.title or generic.title,
+        published=fields.published or generic.published,
+        author=fields.author or generic.author,
+        text="\n".join(fields.paragraphs) if fields.paragraphs else generic.text,
+        url=generic.url or url,
+    )
+
+
+def _extract_generic(html: str, url: str | None) -> HtmlDoc:
+    """The generic extractor: trafilatura, a BeautifulSoup fallback, the lead put back."""
     if not html or not html.strip():
         raise IngestError("empty HTML page")
     if not re.search(r"<\s*[a-zA-Z!/]", html):

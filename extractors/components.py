@@ -29,14 +29,21 @@ RULE_COMPONENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("dvk_periods", (), ("doc._.periods",)),
     ("dvk_units", ("doc._.meta",), ("doc._.unit_context", "doc._.units", "doc.spans['dvk_units']")),
     ("dvk_models", ("doc._.unit_context",), ("doc._.models", "doc.spans['dvk_models']")),
-    (
-        "dvk_stats",
-        ("doc._.quantities", "doc._.periods", "doc._.unit_context"),
-        ("doc._.stats", "doc.spans['dvk_stats']"),
-    ),
+    ("dvk_stats", ("doc._.quantities", "doc._.periods", "doc._.unit_context"), ("doc._.stat_mentions",)),
+    ("dvk_stats_records", ("doc._.stat_mentions",), ("doc._.stats", "doc.spans['dvk_stats']")),
 )
 
-_EXTENSIONS = ("meta", "quantities", "periods", "unit_context", "units", "models", "stats", "unit_mentions")
+_EXTENSIONS = (
+    "meta",
+    "quantities",
+    "periods",
+    "unit_context",
+    "units",
+    "models",
+    "stats",
+    "unit_mentions",
+    "stat_mentions",
+)
 
 
 def register_extensions() -> None:
@@ -197,8 +204,16 @@ def stats_component(doc: Doc) -> Doc:
         )
         s_start, s_end = sents[s.sentence]
         s.domain = domains.stated_domain(text[s_start:s_end], at=s.num_start - s_start)
+    doc._.stat_mentions = found
+    return doc
+
+
+@Language.component("dvk_stats_records")
+def stats_records_component(doc: Doc) -> Doc:
+    """One record per fact (repeats merged) from the attached mentions."""
+    text, sents, ctx = doc.text, _sentences(doc), doc._.unit_context
     records = []
-    for s in stats.merge_repeats(text, found):
+    for s in stats.merge_repeats(text, list(doc._.stat_mentions or [])):
         unit, province = _unit_fields(s.unit, ctx)
         records.append(
             StatRecord(

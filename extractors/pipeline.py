@@ -10,13 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 
 from corpus.records import Article
 from extractors import components
+from extractors.learn import registry
+from extractors.learn.registry import DEFAULT_MODE, MODES
 from extractors.records import Extraction
 
 EXTRACTOR_VERSION = components.RULES_VERSION
 TOKENIZERS = ("underthesea", "pyvi")
+
+
+def _last_after(nlp, anchor: str) -> str:
+    """Insert after ``anchor`` and after the trained components (``dvk_ml_*``) already behind it."""
+    names = nlp.pipe_names
+    i = names.index(anchor)
+    while i + 1 < len(names) and names[i + 1].startswith("dvk_ml_"):
+        i += 1
+    return names[i]
 
 
 def _package_version(name: str) -> str:
@@ -31,18 +43,43 @@ class Extractor:
     """Builds the NLP pipeline once; :meth:`extract` is then called per article."""
 
     tokenizer: str = "underthesea"
+    extractors: str = DEFAULT_MODE
+    models_dir: str | None = None  # where trained artifacts are read (default: models/)
     versions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.tokenizer not in TOKENIZERS:
             raise ValueError(f"unknown tokenizer {self.tokenizer!r}: use one of {', '.join(TOKENIZERS)}")
+        if self.extractors not in MODES:
+            raise ValueError(f"unknown extractors {self.extractors!r}: use one of {', '.join(MODES)}")
         from extractors.document import make_nlp
 
         self.nlp = make_nlp(self.tokenizer, components=[name for name, _r, _a in components.RULE_COMPONENTS])
         self.versions = {
             "dvk.rules": EXTRACTOR_VERSION,
             "tokenizer": f"{self.tokenizer}-{_package_version(self.tokenizer)}",
+            "extractors": self.extractors,
         }
+        if self.extractors != "rules":
+            self._add_trained()
+
+    def _add_trained(self) -> None:
+        """Insert every trained component (code and artifact present) after its rule component."""
+        mdir = Path(self.models_dir) if self.models_dir else None
+        found = registry.available(models_dir=mdir)
+        if not found:
+            raise ValueError(
+                f"--extractors {self.extractors} needs trained components in models/: run `dvk train` first"
+            )
+        for t in found:
+            module = registry.load_module(t.name)
+            self.nlp.add_pipe(
+                module.PIPE,
+                name=module.PIPE,
+                after=_last_after(self.nlp, t.after),
+                config={"mode": self.extractors, "models_dir": self.models_dir},
+            )
+            self.versions[f"model.{t.name}"] = str(registry.artifact_version(t.name, mdir))
 
     def process(self, article: Article):
         """Run the pipeline and return the spaCy ``Doc`` (with every layer on it)."""

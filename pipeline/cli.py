@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corpus.ingest import InputError
 from pipeline import __version__
-from pipeline.errors import DvkError, DvkUsageError, MissingFileError
+from pipeline.errors import BadOptionError, DvkError, DvkUsageError, MissingFileError
 from pipeline.evaluate import EvalInputError, run_eval
 from pipeline.export import export_csv, export_jsonl
 from pipeline.orchestrate import Progress as RunProgress
@@ -42,6 +42,12 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 class Tokenizer(StrEnum):
     underthesea = "underthesea"
     pyvi = "pyvi"
+
+
+class ExtractorSet(StrEnum):
+    rules = "rules"
+    ml = "ml"
+    hybrid = "hybrid"
 
 
 class ExportFormat(StrEnum):
@@ -123,10 +129,16 @@ def run(
     inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html, .htm, .jsonl), folders or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder (created, or added to).")],
     tokenizer: Annotated[Tokenizer, typer.Option(help="Word segmenter.")] = Tokenizer.underthesea,
+    extractors: Annotated[
+        ExtractorSet,
+        typer.Option(
+            help="rules; ml (trained components decide); hybrid (rules, corrected by the trained ones)."
+        ),
+    ] = ExtractorSet.rules,
 ) -> None:
     """Read, clean and extract articles into the dataset in --out (DuckDB + Parquet)."""
     with _handled(), _progress_bar(_err.is_terminal) as progress:
-        summary = run_pipeline(inputs, out, tokenizer.value, progress=progress)
+        summary = run_pipeline(inputs, out, tokenizer.value, progress=progress, extractors=extractors.value)
     _print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
@@ -160,6 +172,32 @@ def export(
         else:
             n = export_jsonl(dataset, out)
             _err.print(f"wrote {n} articles to {out}", markup=False)
+
+
+@app.command()
+def train(
+    component: Annotated[
+        str | None, typer.Option("--component", "-c", help="One trained component (default: all of them).")
+    ] = None,
+    shared: Annotated[
+        Path | None,
+        typer.Option(help="The shared development data (default: ../shared beside the repository)."),
+    ] = None,
+    models_dir: Annotated[
+        Path | None, typer.Option("--models-dir", help="Where to write (default: models/).")
+    ] = None,
+) -> None:
+    """Retrain the trained components from the annotated data, deterministically (fixed seed)."""
+    from extractors.learn import registry
+
+    with _handled():
+        names = [component] if component else [t.name for t in registry.available_code()]
+        for name in names:
+            try:
+                folder = registry.train_component(name, shared=shared, models_dir=models_dir)
+            except KeyError as exc:
+                raise BadOptionError(str(exc).strip("'\"")) from exc
+            _err.print(f"trained {name} -> {folder}", markup=False)
 
 
 @app.command("eval")

@@ -83,12 +83,13 @@ class RunSummary(RunCounts):
 
 
 @functools.cache
-def build_extractor(tokenizer: str) -> Extractor:
-    """The Extractor for a tokenizer, built once per process (loading models is slow)."""
+def build_extractor(tokenizer: str, extractors: str = "rules") -> Extractor:
+    """The Extractor for a tokenizer and an extractor set (rules, ml, hybrid), built once per
+    process (loading models is slow)."""
     from extractors.pipeline import Extractor
 
     try:
-        return Extractor(tokenizer=tokenizer)
+        return Extractor(tokenizer=tokenizer, extractors=extractors)
     except ValueError as exc:
         raise BadOptionError(str(exc)) from exc
 
@@ -100,6 +101,7 @@ def run_pipeline(
     progress: Callable[[Progress], object] | None = None,
     *,
     extractor: Extractor | None = None,
+    extractors: str = "rules",
 ) -> RunSummary:
     """Run dvk over ``inputs`` (files, folders, globs) into the dataset in ``out_dir``.
 
@@ -115,7 +117,7 @@ def run_pipeline(
     )
     _report(progress, 0, summary, None)
     if extractor is None:
-        extractor = build_extractor(tokenizer)
+        extractor = build_extractor(tokenizer, extractors)
     with open_store(out_dir) as store:
         tokenizer = getattr(extractor, "tokenizer", tokenizer)
         store.start_run(
