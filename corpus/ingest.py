@@ -13,6 +13,11 @@ line (an object with ``url`` and ``html`` or ``text``, optionally ``title``
 and ``published``), named by its URL.  An input that cannot be read as an
 article (empty, binary, undecodable, a broken JSON line) becomes an
 :class:`IngestFailure` with the reason, and the other inputs go on.
+
+A folder written by ``dvk scrape`` (it holds ``dvk-scrape.json``) is read as
+one input, its catalogue ``catalogue.sqlite``: every stored article becomes a
+RawArticle named by its URL, with the HTML of the raw response kept in the
+store's WARC file, so cleaning and extraction re-run without refetching.
 """
 
 from __future__ import annotations
@@ -62,7 +67,17 @@ class IngestFailure:
     reason: str
 
 
+SCRAPE_MARKER = "dvk-scrape.json"  # corpus.scrape.store.MARKER (not imported: no HTTP stack needed here)
+SCRAPE_CATALOGUE = "catalogue.sqlite"
+
+
+def _is_scrape_catalogue(path: Path) -> bool:
+    return path.name == SCRAPE_CATALOGUE and (path.parent / SCRAPE_MARKER).is_file()
+
+
 def _supported(path: Path) -> bool:
+    if _is_scrape_catalogue(path):
+        return True
     return path.suffix.lower() in SUPPORTED_SUFFIXES and not is_annotation_file(path)
 
 
@@ -99,6 +114,8 @@ def _walk(folder: Path) -> list[Path]:
 def _expand(arg: str) -> tuple[list[Path], list[Path]]:
     """(supported files, other files) named by one input argument."""
     path = Path(arg).expanduser()
+    if path.is_dir() and (path / SCRAPE_MARKER).is_file():
+        return [path / SCRAPE_CATALOGUE], []
     if path.is_dir():
         files = _walk(path)
         return [f for f in files if _supported(f)], [f for f in files if not _supported(f)]
@@ -221,6 +238,9 @@ def read_inputs(path: Path) -> Iterator[RawArticle | IngestFailure]:
     path = Path(path)
     if not _supported(path):
         raise InputError(f"{path}: unknown input format; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+    if _is_scrape_catalogue(path):
+        yield from _read_scrape_store(path)
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -232,3 +252,34 @@ def read_inputs(path: Path) -> Iterator[RawArticle | IngestFailure]:
         yield from _read_jsonl(path, data)
     else:
         yield _read_document(path, data)
+
+
+def _read_scrape_store(catalogue: Path) -> Iterator[RawArticle | IngestFailure]:
+    """The articles of a scrape store, by URL, with their HTML from the store's WARC files."""
+    import sqlite3
+
+    from corpus.scrape.crawl import decode_page
+    from corpus.scrape.store import read_warc
+
+    folder = catalogue.parent
+    try:
+        con = sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT url, warc FROM articles ORDER BY url").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        yield IngestFailure(
+            source=str(catalogue), doc=folder.name, reason=f"cannot read the catalogue ({exc})"
+        )
+        return
+    for url, warc in rows:
+        source = str(folder / warc)
+        try:
+            _, _, headers, body = read_warc(folder / warc)
+            ctype = next((v for k, v in headers if k.lower() == "content-type"), None)
+            html, _ = decode_page(body, ctype)
+        except (OSError, ValueError, IngestError) as exc:
+            yield IngestFailure(source=source, doc=url, reason=f"cannot read the stored response ({exc})")
+            continue
+        yield RawArticle(doc=url, source=source, url=url, html=html, raw_sha1=_sha1(body))

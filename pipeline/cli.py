@@ -23,6 +23,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corpus.ingest import InputError
+from corpus.scrape.crawl import CrawlProgress, CrawlSummary, crawl
+from corpus.scrape.fetch import FetchPolicy
 from pipeline import __version__
 from pipeline.errors import BadOptionError, DvkError, DvkUsageError, MissingFileError
 from pipeline.evaluate import EvalInputError, run_eval
@@ -140,6 +142,70 @@ def run(
     with _handled(), _progress_bar(_err.is_terminal) as progress:
         summary = run_pipeline(inputs, out, tokenizer.value, progress=progress, extractors=extractors.value)
     _print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _scrape_bar(enabled: bool) -> Iterator[Callable[[CrawlProgress], None]]:
+    columns = (
+        TextColumn("[bold]dvk scrape"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"),
+        TextColumn("stored {task.fields[stored]}, skipped {task.fields[skipped]}, failed {task.fields[failed]}"),
+        TimeElapsedColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=_err, disable=not enabled, transient=True) as bar:
+        task = bar.add_task("scrape", total=None, stored=0, skipped=0, failed=0)
+
+        def update(p: CrawlProgress) -> None:
+            bar.update(
+                task, completed=p.fetched, total=p.fetched + p.pending, stored=p.stored, skipped=p.skipped,
+                failed=p.failed,
+            )  # fmt: skip
+
+        yield update
+
+
+def _print_scrape_summary(s: CrawlSummary) -> None:
+    reasons = "; ".join(f"{k}: {n}" for k, n in sorted(s.skipped_reasons.items()))
+    typer.echo(
+        f"dvk scrape -> {s.out_dir}\n"
+        f"  pages fetched: {s.n_fetched}; articles stored: {s.n_stored}; skipped: {s.n_skipped}; "
+        f"failed: {s.n_failed}\n"
+        + (f"  skipped because: {reasons}\n" if reasons else "")
+        + f"  articles in the store: {s.n_articles}; URLs left pending: {s.n_pending}\n"
+        f"  time: {s.seconds:.1f} s"
+    )
+    for f in s.failures:
+        _err.print(f"  failed {f.url}: {f.reason}", markup=False)
+    if s.n_failed > len(s.failures):
+        _err.print(f"  ... and {s.n_failed - len(s.failures)} more: see the failures table", markup=False)
+
+
+@app.command()
+def scrape(
+    seeds: Annotated[
+        list[str],
+        typer.Argument(
+            help="Site roots, section pages, sitemaps (.xml, .xml.gz), RSS/Atom feeds, or files of URLs."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Scrape store folder (created, or resumed).")],
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", help="Stop after this many page requests.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Skip articles published before this date (YYYY-MM-DD).")
+    ] = None,
+    rate: Annotated[float, typer.Option("--rate", help="Requests per second per host.")] = 1.0,
+) -> None:
+    """Crawl news sites politely and store their articles (WARC + catalogue) for `dvk run`."""
+    with _handled(), _scrape_bar(_err.is_terminal) as progress:
+        if rate <= 0:
+            raise DvkUsageError("--rate must be a positive number of requests per second")
+        summary = crawl(
+            seeds, out, max_pages=max_pages, since=since, policy=FetchPolicy(rate=rate), progress=progress
+        )
+    _print_scrape_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
 

@@ -59,8 +59,9 @@ def fake_extract(self: object, article: Article) -> Extraction:
 class FakeExtractor:
     """Stands in for ``extractors.pipeline.Extractor``: same API, :func:`fake_extract` inside."""
 
-    def __init__(self, tokenizer: str = "underthesea", version: str = FAKE_VERSION) -> None:
+    def __init__(self, tokenizer: str = "underthesea", extractors: str = "rules", version: str = FAKE_VERSION) -> None:
         self.tokenizer = tokenizer
+        self.extractors = extractors
         self.versions = {FAKE: version, "tokenizer": tokenizer}
 
     def extract(self, article: Article) -> Extraction:
@@ -103,7 +104,9 @@ def _install_blocking_fake() -> None:
     block_after = int(os.environ.get("DVK_FAKE_BLOCK_AFTER", "0"))
     where = os.environ.get("DVK_FAKE_BLOCK_IN", "extract")
     if where == "extract":
-        pipeline.orchestrate.build_extractor = lambda tokenizer: BlockingExtractor(tokenizer, block_after)
+        pipeline.orchestrate.build_extractor = lambda tokenizer, extractors="rules": BlockingExtractor(
+            tokenizer, block_after
+        )
         return
     pipeline.orchestrate.build_extractor = FakeExtractor
     original = pipeline.storage.Store.write_article

@@ -268,9 +268,9 @@ def test_extractor_is_built_once_per_tokenizer(monkeypatch: pytest.MonkeyPatch) 
     built: list[str] = []
 
     class Counting(FakeExtractor):
-        def __init__(self, tokenizer: str) -> None:
+        def __init__(self, tokenizer: str, extractors: str = "rules") -> None:
             built.append(tokenizer)
-            super().__init__(tokenizer)
+            super().__init__(tokenizer, extractors)
 
     monkeypatch.setattr("extractors.pipeline.Extractor", Counting)
     build_extractor.cache_clear()

@@ -67,7 +67,9 @@ def canonical_url(url: str) -> str:
     if path.endswith("/") and not resolved.endswith("/"):
         resolved += "/"
     resolved = resolved.replace("//", "/")
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
     return urlunsplit((scheme, netloc, resolved, urlencode(query), ""))
 
 

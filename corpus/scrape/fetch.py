@@ -211,7 +211,9 @@ class Fetcher:
         base = min(self.policy.max_backoff, self.policy.backoff * 2**attempt)
         return base * random.uniform(0.5, 1.5)
 
-    def _attempt(self, url: str, headers: dict[str, str], result: FetchResult) -> tuple[float | None, str | None]:
+    def _attempt(
+        self, url: str, headers: dict[str, str], result: FetchResult
+    ) -> tuple[float | None, str | None]:
         """One request: (seconds to wait before a retry, or None for no retry; error reason)."""
         result.status, result.headers, result.body, result.reason = None, [], b"", ""
         try:
