@@ -12,21 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.numbers import parse_numeral
+
 _Y = r"((?:19|20)\d{2})"
 _DASH = r"\s*[-–—]\s*"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_NUMWORD = {
-    "một": 1,
-    "hai": 2,
-    "ba": 3,
-    "bốn": 4,
-    "năm": 5,
-    "sáu": 6,
-    "bảy": 7,
-    "tám": 8,
-    "chín": 9,
-    "mười": 10,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +130,8 @@ def _to_mention(kind: str, m: re.Match[str], s: int, e: int) -> PeriodMention | 
 
 
 def _to_int(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    return _NUMWORD.get(word.lower())
+    value = parse_numeral(word.lower())
+    return int(value) if value is not None and float(value).is_integer() else None
 
 
 def resolve_relative(mention: PeriodMention, anchor_year: int | None) -> str | None:

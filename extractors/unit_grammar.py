@@ -547,6 +547,18 @@ def _org_candidates(text: str) -> list[Cand]:
     return out
 
 
+def _organisation_cand(text: str, s: int, e: int, end: int) -> Cand:
+    """An organisation named ``text[s:end]`` (its head word ends at ``e``), abbreviations expanded."""
+    org = expand_abbreviations(text[s:end])
+    c = Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, priority=3)
+    bare = re.search(r"\s(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$", org)
+    if bare:  # "Cục Thuế tỉnh": the article's province is appended later
+        c.org_name, c.org_suffix_type = org[: bare.start()], bare.group(1)
+    else:
+        c.province = _embedded_province(text, e, end)
+    return c
+
+
 def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
     head = m.group(0)
     s, e = m.start(), m.end()
@@ -594,14 +606,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
         end = _org_name_end(text, e, max_words=12)
         if end <= e:
             return None
-        org = expand_abbreviations(text[s:end])
-        c = Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, priority=3)
-        bare = re.search(r"\s(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$", org)
-        if bare:  # "Cục Thuế tỉnh": the article's province is appended later
-            c.org_name, c.org_suffix_type = org[: bare.start()], bare.group(1)
-        else:
-            c.province = _embedded_province(text, e, end)
-        return c
+        return _organisation_cand(text, s, e, end)
     if kind in ("named", "named_append", "named_national"):
         sp = re.compile(r"\s+").match(text, e)
         if not sp:
@@ -697,14 +702,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
         end = _org_name_end(text, start_name, max_words=8)
         if end <= start_name:
             return None
-        org = expand_abbreviations(text[s:end])
-        c = Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, priority=3)
-        bare = re.search(r"\s(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$", org)
-        if bare:  # "Cục Thuế tỉnh": the article's province is appended later
-            c.org_name, c.org_suffix_type = org[: bare.start()], bare.group(1)
-        else:
-            c.province = _embedded_province(text, e, end)
-        return c
+        return _organisation_cand(text, s, e, end)
     if kind == "party_of_committee":
         loc = _tail_locality(text, e)
         if loc is None:

@@ -10,13 +10,14 @@ The server records the time, path and headers of every request.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PLACES = [
@@ -48,7 +49,10 @@ def article_text(i: int) -> tuple[str, list[str]]:
 
 def article_html(i: int, canonical: str | None = None, charset: str = "utf-8") -> str:
     title, paragraphs = article_text(i)
-    menu = "".join(f'<li><a href="/{k}/">{m}</a></li>' for k, m in zip(["", "thoi-su", "kinh-te", "xa-hoi", "phap-luat"], MENU, strict=True))
+    menu = "".join(
+        f'<li><a href="/{k}/">{m}</a></li>'
+        for k, m in zip(["", "thoi-su", "kinh-te", "xa-hoi", "phap-luat"], MENU, strict=True)
+    )
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     canon = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="{charset}"><title>{title} - Báo Làng Xóm</title>
@@ -126,7 +130,9 @@ class FixtureSite:
     def rss(self) -> str:
         date = format_datetime(datetime(2024, 5, 2, 8, 0, tzinfo=UTC), usegmt=True)
         items = [self.article_url(4), self.article_url(5), self.article_url(0) + "?utm_source=rss"]
-        body = "".join(f"<item><title>Tin</title><link>{u}</link><pubDate>{date}</pubDate></item>" for u in items)
+        body = "".join(
+            f"<item><title>Tin</title><link>{u}</link><pubDate>{date}</pubDate></item>" for u in items
+        )
         return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Báo Làng Xóm</title>{body}</channel></rss>'
 
     def section(self) -> str:
@@ -158,7 +164,9 @@ class FixtureSite:
         n = self.hit(path, dict(handler.headers.items()))
         plain = path.split("?")[0]
 
-        def send(status: int, body: bytes | str, ctype: str = "text/html; charset=utf-8", extra: dict | None = None):
+        def send(
+            status: int, body: bytes | str, ctype: str = "text/html; charset=utf-8", extra: dict | None = None
+        ):
             data = body.encode("utf-8") if isinstance(body, str) else body
             handler.send_response(status)
             handler.send_header("Content-Type", ctype)
@@ -195,7 +203,11 @@ class FixtureSite:
         if plain == "/tin/bai-viet-ban-sao-cung-noi-dung.html":
             return send(200, article_html(1))  # article 1 under a second URL
         if plain == "/tin/bai-bao-cu-kieu-ma-windows-1258.html":
-            html = article_html(2).replace("Năm 2024", "Năm 2023").replace('charset="utf-8"', 'charset="windows-1258"')
+            html = (
+                article_html(2)
+                .replace("Năm 2024", "Năm 2023")
+                .replace('charset="utf-8"', 'charset="windows-1258"')
+            )
             return send(200, to_cp1258(html), "text/html; charset=windows-1258")
         if plain == "/tin/bai-bao-bi-loi-ma-hoa-hai-lan.html":
             html = article_html(3).replace("Năm 2024", "Năm 2022")
@@ -245,10 +257,8 @@ def serve(site: FixtureSite) -> tuple[ThreadingHTTPServer, threading.Thread]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 site.respond(self)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def log_message(self, *args: object) -> None:
             pass

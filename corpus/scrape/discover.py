@@ -215,19 +215,22 @@ def declared_canonical(html: str, base_url: str) -> str | None:
 
 
 _NOT_ARTICLE = re.compile(
-    r"/(tag|tags|tim-kiem|search|video|videos|photo|podcast|author|tac-gia|category|chuyen-muc|page|"
-    r"trang-\d+|timeline|timelinelist|rss|lien-he|contact|gioi-thieu|about)(/|\.|$)|[?&]page=",
+    r"/(tag|tags|chu-de|tim-kiem|search|video|videos|photo|podcast|author|tac-gia|category|chuyen-muc|page|topic|"
+    r"event|su-kien|du-lieu|trang-\d+|timeline|timelinelist|rss|lien-he|contact|gioi-thieu|about)(/|\.|$)"
+    r"|[?&]page=",
     re.IGNORECASE,
 )
-_ARTICLE_END = re.compile(r"(\.(s?html?|chn|aspx?|php)$)|(\d{5,}[^/]*$)")
+_PAGE_SUFFIX = re.compile(r"\.(s?html?|chn|aspx?|php)$", re.IGNORECASE)
+_LONG_ID = re.compile(r"(^|[-_])\d{6,}($|[-_.])")
 
 
 def is_article_url(url: str) -> bool:
     """True when a URL looks like an article page rather than a section, tag or media page.
 
-    A site adapter's ``article_url`` pattern decides for its site; otherwise an article URL has a
-    slug of at least four words, or ends in a page suffix (.html, .htm, .chn) with a slug or a
-    long numeric id, and is none of the usual section/tag/search/pagination paths.
+    A site adapter's ``article_url`` pattern decides for its site.  Otherwise the last path
+    segment must be a slug of at least three words with a long numeric id (6+ digits, as the
+    Vietnamese news sites use), or a slug of at least six words ending in a page suffix
+    (.html, .htm, .chn...), and the path must not be a tag, topic, search or pagination path.
     """
     adapter = adapter_for(url)
     if adapter is not None and adapter.article_url:
@@ -237,6 +240,8 @@ def is_article_url(url: str) -> bool:
     if path in ("", "/") or _NOT_ARTICLE.search(path + ("?" + parts.query if parts.query else "")):
         return False
     last = path.rstrip("/").rsplit("/", 1)[-1]
-    stem = re.sub(r"\.[a-z]+$", "", last, flags=re.IGNORECASE)
-    words = [w for w in re.split(r"[-_]", stem) if w]
-    return len(words) >= 4 or (bool(_ARTICLE_END.search(last)) and (len(words) >= 2 or stem.isdigit()))
+    stem = _PAGE_SUFFIX.sub("", last)
+    words = [w for w in re.split(r"[-_]", stem) if w and not w.isdigit()]
+    if _LONG_ID.search(stem) and len(words) >= 3:
+        return True
+    return len(words) >= 6 and bool(_PAGE_SUFFIX.search(last))
