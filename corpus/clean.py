@@ -153,4 +153,5 @@ def clean_article(raw: RawArticle) -> Article:
         author=author,
         content_hash=sha1_hex(result.text),
         dropped=result.dropped,
+        province=raw.province,
     )

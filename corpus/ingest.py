@@ -32,6 +32,7 @@ from pathlib import Path
 from corpus.dateline import normalize_published
 from corpus.decode import decode_bytes
 from corpus.records import IngestError, RawArticle
+from corpus.sidecar import FileMeta, metadata_for
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -171,12 +172,16 @@ def _read_document(path: Path, data: bytes) -> RawArticle | IngestFailure:
     except IngestError as exc:
         return IngestFailure(source=str(path), doc=path.name, reason=str(exc))
     is_html = path.suffix.lower() in (".html", ".htm")
+    meta = metadata_for(path) or FileMeta()
     return RawArticle(
         doc=path.name,
         source=str(path),
+        url=meta.url,
         html=text if is_html else None,
         text=None if is_html else text,
+        published=normalize_published(meta.published) if meta.published else None,
         raw_sha1=_sha1(data),
+        province=meta.province,
     )
 
 

@@ -21,6 +21,7 @@ class RawArticle:
     title: str | None = None
     published: str | None = None  # ISO date YYYY-MM-DD (or YYYY-MM, YYYY) when known
     raw_sha1: str = ""  # hash of the raw bytes, for skipping unchanged inputs
+    province: str | None = None  # a hint from metadata (a sidecar), used when the text names none
 
 
 @dataclass(slots=True)
@@ -36,7 +37,10 @@ class Article:
     published: str | None = None
     author: str | None = None
     content_hash: str = ""
-    dropped: list[str] = field(default_factory=list)  # furniture lines removed, for audit
+    dropped: list[str] = field(default_factory=list)
+    province: str | None = (
+        None  # a hint from metadata, used when the text names no province  # furniture lines removed, for audit
+    )
 
 
 class IngestError(Exception):

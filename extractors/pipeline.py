@@ -89,6 +89,7 @@ class Extractor:
             "doc": article.doc,
             "published": article.published,
             "title": article.title,
+            "province": getattr(article, "province", None),
         }
         for _name, proc in self.nlp.pipeline:
             doc = proc(doc)

@@ -59,7 +59,9 @@ def fake_extract(self: object, article: Article) -> Extraction:
 class FakeExtractor:
     """Stands in for ``extractors.pipeline.Extractor``: same API, :func:`fake_extract` inside."""
 
-    def __init__(self, tokenizer: str = "underthesea", extractors: str = "rules", version: str = FAKE_VERSION) -> None:
+    def __init__(
+        self, tokenizer: str = "underthesea", extractors: str = "rules", version: str = FAKE_VERSION
+    ) -> None:
         self.tokenizer = tokenizer
         self.extractors = extractors
         self.versions = {FAKE: version, "tokenizer": tokenizer}

@@ -131,11 +131,12 @@ def decode_page(body: bytes, content_type: str | None) -> tuple[str, str | None]
     text: str | None = None
     note: str | None = None
     try:
-        body.decode("utf-8")
-        is_utf8 = True
+        utf8: str | None = body.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        is_utf8 = False
-    if not is_utf8 and charset and not charset.replace("-", "").startswith("utf"):
+        utf8 = None
+    if utf8 is not None and looks_vietnamese(_visible(utf8)):
+        return unicodedata.normalize("NFC", utf8), None  # the common case, without a full-page scan
+    if utf8 is None and charset and not charset.replace("-", "").startswith("utf"):
         try:
             candidate = body.decode(charset)
         except (LookupError, UnicodeDecodeError):
@@ -144,9 +145,9 @@ def decode_page(body: bytes, content_type: str | None) -> tuple[str, str | None]
             text, note = candidate, f"decoded as {charset} (HTTP charset)"
     if text is None:
         text = decode_bytes(body)
-        if not is_utf8:
+        if utf8 is None:
             note = "decoded from a legacy encoding"
-        elif text != body.decode("utf-8").removeprefix("\ufeff"):
+        elif text != utf8:
             note = "double-encoded UTF-8 repaired"
     visible = _visible(text)
     odd = sum(ch in _MOJIBAKE for ch in visible)
@@ -228,6 +229,7 @@ class _Crawl:
         with self.store.transaction():
             self.store.record_fetch(item.url, result, warc)
             if kind == "article":
+                self.frontier.set_kind(item.url, "article")
                 self._article(item, result, warc)
             elif kind == "other":
                 self.fail(item, f"not an HTML page, sitemap or feed ({result.header('content-type')})")

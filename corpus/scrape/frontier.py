@@ -70,6 +70,12 @@ class Frontier:
     def mark(self, url: str, state: str, reason: str | None = None) -> None:
         self.con.execute("UPDATE frontier SET state = ?, reason = ? WHERE url = ?", (state, reason, url))
 
+    def set_kind(self, url: str, kind: str) -> None:
+        """Record what a URL turned out to be (a seed that is an article is not revisited)."""
+        self.con.execute(
+            "UPDATE frontier SET kind = ?, priority = ? WHERE url = ?", (kind, KINDS.index(kind), url)
+        )
+
     def state(self, url: str) -> str | None:
         row = self.con.execute("SELECT state FROM frontier WHERE url = ?", (url,)).fetchone()
         return row[0] if row else None

@@ -48,10 +48,21 @@ class LinearModel:
             max_iter=2000,
             solver="liblinear",
         )
-        clf.fit(self._matrix(rows), list(labels))
-        self.classes_ = [str(c) for c in clf.classes_]
-        self.coef_ = np.round(clf.coef_.astype(np.float64), 6)
-        self.intercept_ = np.round(clf.intercept_.astype(np.float64), 6)
+        labels = list(labels)
+        if len(set(labels)) > 2:
+            # liblinear is binary only (scikit-learn >= 1.8 refuses a multiclass fit): one versus rest.
+            from sklearn.multiclass import OneVsRestClassifier
+
+            ovr = OneVsRestClassifier(clf).fit(self._matrix(rows), labels)
+            coef = np.vstack([e.coef_ for e in ovr.estimators_])
+            intercept = np.concatenate([e.intercept_ for e in ovr.estimators_])
+            classes = ovr.classes_
+        else:
+            clf.fit(self._matrix(rows), labels)
+            coef, intercept, classes = clf.coef_, clf.intercept_, clf.classes_
+        self.classes_ = [str(c) for c in classes]
+        self.coef_ = np.round(coef.astype(np.float64), 6)
+        self.intercept_ = np.round(np.asarray(intercept).astype(np.float64), 6)
         return self
 
     def decision(self, rows: Sequence[Features]) -> np.ndarray:
