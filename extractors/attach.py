@@ -89,8 +89,21 @@ def _resolved(ctx: PeriodContext, p: PeriodMention) -> str | None:
     return resolve_relative(p, anchor_year_at(ctx, p.start))
 
 
-def period_at(ctx: PeriodContext, pos: int, sentence: int) -> str | None:
-    """The period of a number at ``pos`` in sentence ``sentence``."""
+def period_at(ctx: PeriodContext, pos: int, sentence: int, event: bool = False) -> str | None:
+    """The period of a number at ``pos`` in sentence ``sentence``.
+
+    ``event``: the number counts awards given at one event; with no period in reach it
+    takes the event's year (the article's date, else the first year the article names)."""
+    period = _period_at(ctx, pos, sentence)
+    if period is None and event:
+        if ctx.article_year:
+            return str(ctx.article_year)
+        years = [p for p in ctx.periods if p.kind == "year"]
+        return years[0].value if years else None
+    return period
+
+
+def _period_at(ctx: PeriodContext, pos: int, sentence: int) -> str | None:
     s_start, s_end = ctx.sentences[sentence]
     in_sentence = [p for p in ctx.periods if s_start <= p.start < s_end]
     if any(p.kind != "cumulative" for p in in_sentence):

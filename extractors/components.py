@@ -194,7 +194,7 @@ def stats_component(doc: Doc) -> Doc:
         text, sents, paras, pers, _article_year(doc), attach.title_period(text, pers, title_end)
     )
     for s in found:
-        s.period = attach.period_at(pctx, s.num_start, s.sentence)
+        s.period = attach.period_at(pctx, s.num_start, s.sentence, event=s.action == "commended")
         s.unit = attach.unit_at(
             text,
             s.num_start,

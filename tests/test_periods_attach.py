@@ -144,3 +144,13 @@ def test_whole_locality_takes_the_province() -> None:
 def test_relative_period_without_date_counts_from_the_year_the_article_names_later() -> None:
     text = "Hội nghị điển hình của huyện\nSau 1 năm triển khai, huyện có 90 mô hình.\nHội nghị tổng kết năm 2012."
     assert _period_of(text, "90") == "2012"
+
+
+def test_awards_without_a_period_take_the_event_year() -> None:
+    text = "Huyện Yên Lập tổ chức lễ trao giải\nBan tổ chức trao giải cho 18 tác phẩm.\nCuộc thi năm 2023 kết thúc."
+    ctx = _ctx(text, None)
+    pos = text.index("18")
+    si = _sentence_of(ctx, pos)
+    assert period_at(ctx, pos, si) is None
+    assert period_at(ctx, pos, si, event=True) == "2023"
+    assert period_at(_ctx(text, 2024), pos, si, event=True) == "2024"

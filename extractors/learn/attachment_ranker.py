@@ -50,6 +50,7 @@ NAME = "attachment_ranker"
 VERSION = "1.0.0"
 PIPE = "dvk_ml_attachment_ranker"
 C = 0.3
+USE_RULE = True
 MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, math.inf)
 
 Features = dict[str, float]
@@ -229,7 +230,7 @@ def unit_features(dc: DocContext, s, cands: Sequence[UnitCand], rule_key: str) -
             pos.append("main")
         if c.is_province:
             pos.append("prov")
-        if c.key == rule_key:
+        if c.key == rule_key and USE_RULE:
             pos.append("rule")
         if fold(getattr(c.obj, "name", "") or "") in NON_PARTICIPANTS:
             f["national"] = 1.0
@@ -325,7 +326,7 @@ def period_features(dc: DocContext, s, cands: Sequence[PeriodCand], rule_value: 
         f[f"shape={shape}"] = 1.0
         for k in sorted({p.kind for p in c.mentions}):
             f[f"kind={k}"] = 1.0
-        if v == rule_value:
+        if v == rule_value and USE_RULE:
             pos.append("rule")
         if c.in_title:
             pos.append("title")
@@ -432,7 +433,7 @@ def _rule_index(keys: list, rule) -> int:
 def _fit(groups: Sequence[Group], seed: int) -> LinearModel:
     rows = [r for g in groups for r in g.rows]
     labels = ["1" if y else "0" for g in groups for y in g.gold]
-    return LinearModel(n_features=2**16, C=C, random_state=seed).fit(rows, labels)
+    return LinearModel(n_features=2**12, C=C, random_state=seed).fit(rows, labels)
 
 
 def _scores(model: LinearModel, rows: Sequence[Features]) -> np.ndarray:
@@ -539,7 +540,7 @@ def train(articles: Sequence[AnnotatedArticle], seed: int = 13) -> tuple[str, Mo
             "or paragraph, address word or parenthesis before it, type and level against the main unit, "
             "is the main unit / the province, mention count bucket, in headline / lede, is the rules' "
             "choice; for periods kind and shape, years from the publication date, a cumulative 'đến nay' "
-            "in the sentence; the statistic's action and level; pairwise conjunctions. Hashed (2^16)."
+            "in the sentence; the statistic's action and level; pairwise conjunctions. Hashed (2^12)."
         ),
         data=(
             f"{len(articles)} annotated articles ({_sources(articles)}); {len(units)} unit groups and "
