@@ -45,6 +45,7 @@ class Extractor:
     tokenizer: str = "underthesea"
     extractors: str = DEFAULT_MODE
     models_dir: str | None = None  # where trained artifacts are read (default: models/)
+    components: tuple[str, ...] | None = None  # ml/hybrid: only these trained components (default: all)
     versions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -66,7 +67,8 @@ class Extractor:
     def _add_trained(self) -> None:
         """Insert every trained component (code and artifact present) after its rule component."""
         mdir = Path(self.models_dir) if self.models_dir else None
-        found = registry.available(models_dir=mdir)
+        names = list(self.components) if self.components is not None else None
+        found = registry.available(names, models_dir=mdir)
         if not found:
             raise ValueError(
                 f"--extractors {self.extractors} needs trained components in models/: run `dvk train` first"

@@ -149,3 +149,13 @@ def test_evidence_span_points_into_the_text() -> None:
     text = "Năm 2023, huyện đã xây dựng hơn 1.200 mô hình “Dân vận khéo”."
     s = _one(text)
     assert text[s.start : s.end] == "hơn 1.200 mô hình"
+
+
+def test_breakdown_inherits_the_total_s_action() -> None:
+    found = _stats("Các cơ sở đã đăng ký 140 mô hình, trong đó có 12 mô hình cấp huyện; 128 mô hình cấp cơ sở.")
+    assert [(s.value, s.action) for s in found] == [(140, "registered"), (12, "registered"), (128, "registered")]
+
+
+def test_how_the_work_went_is_not_the_action() -> None:
+    s = _one("Huyện khen thưởng 14 điển hình cá nhân đạt thành tích xuất sắc.")
+    assert s.action == "commended"

@@ -222,6 +222,7 @@ def unit_features(dc: DocContext, s, cands: Sequence[UnitCand], rule_key: str) -
         ctype = getattr(c.obj, "type", "none")
         kind = getattr(c.obj, "kind", "prov" if c.is_province else "none")
         f[f"type={ctype}"] = 1.0
+        f[f"type={ctype}&lvl={s.level}"] = 1.0
         f[f"kind={kind}"] = 1.0
         rank = LEVEL_RANK.get(ctype, 9)
         rel = "same" if rank == main_rank else ("above" if rank < main_rank else "below")
@@ -324,6 +325,7 @@ def period_features(dc: DocContext, s, cands: Sequence[PeriodCand], rule_value: 
             if year is not None and y is not None:
                 f[f"to_pub={max(-3, min(3, y - year))}"] = 1.0
         f[f"shape={shape}"] = 1.0
+        f[f"shape={shape}&act={s.action}"] = 1.0
         for k in sorted({p.kind for p in c.mentions}):
             f[f"kind={k}"] = 1.0
         if v == rule_value and USE_RULE:
@@ -497,7 +499,7 @@ def _inner_margin(per_article: list[tuple[list[Group], list[Group]]], task: int,
         for m, h in zip(MARGINS, _hits(_fit(train, seed), test, MARGINS), strict=True):
             hits[m] += h
     best = max(hits.values())
-    return next(m for m in MARGINS if hits[m] == best)  # the smallest margin among the best
+    return [m for m in MARGINS if hits[m] == best][-1]  # the most conservative among the best
 
 
 def _folds(n: int, k: int, seed: int) -> list[list[int]]:
