@@ -58,6 +58,7 @@ __all__ = [
     "find_model_names",
     "is_campaign_name",
     "model_context",
+    "quoted_candidates",
     "sentence_spans",
 ]
 
@@ -280,6 +281,16 @@ def _orphan(text: str, j: int) -> _Quote | None:
     if e <= s:
         return None
     return _Quote(s, j + 1, s, e, "orphan")
+
+
+def quoted_candidates(text: str) -> list[tuple[int, int, int, int, str]]:
+    """Every quoted stretch of ``text``, model or not, as (start, end, name_start, name_end, kind).
+
+    ``start``/``end`` span the marks, ``name_start``/``name_end`` the name inside; ``kind`` is
+    "closed", "unclosed" (no closing mark: the name runs to ";" or the line's end), "orphan" (no
+    opening mark) or "single" ('…').  The candidates the finder judges; for trained components.
+    """
+    return [(q.start, q.end, q.name_start, q.name_end, q.kind) for q in _find_quotes(text)]
 
 
 # --- what is not a model ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from corpus.scrape.fetch import USER_AGENT, FetchPolicy, retry_after_seconds
 from corpus.scrape.store import CATALOGUE, MARKER, read_warc
 
 ROOT = Path(__file__).resolve().parents[1]
-RATE = 20.0
+RATE = 5.0  # requests per second: slow enough that server-side jitter stays far below the gap
 POLICY = FetchPolicy(
     rate=RATE, connect_timeout=2, read_timeout=0.8, max_retries=2, backoff=0.05, max_bytes=200_000
 )
@@ -141,7 +141,8 @@ def test_requests_respect_the_rate_limit_and_name_dvk(site_crawl) -> None:
     times = sorted(h.at for h in site.hits)
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(times) > 15
-    assert min(gaps) >= 0.8 / RATE
+    # the server records arrival times, which jitter by a few ms on a loaded machine: 30% margin
+    assert min(gaps) >= 0.7 / RATE
     assert all(h.headers.get("User-Agent") == USER_AGENT for h in site.hits)
     assert "dvk" in USER_AGENT
     assert site.counts["/robots.txt"] == 1
@@ -336,6 +337,28 @@ def test_decode_page_uses_http_charset_and_reports_mojibake() -> None:
     broken = html.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
     with pytest.raises(IngestError, match="mojibake"):
         decode_page(broken, "text/html; charset=utf-8")
+
+
+def test_gzip_bombs_and_non_http_redirects_are_refused_by_the_fetcher() -> None:
+    import httpx
+
+    from corpus.scrape.fetch import Fetcher
+
+    bomb = gzip.compress(b"\0" * 2_000_000)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/bomb.html":
+            return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=bomb)
+        return httpx.Response(302, headers={"Location": "ftp://127.0.0.1/tin.html"})
+
+    policy = FetchPolicy(rate=1000, max_bytes=100_000)
+    with Fetcher(policy, transport=httpx.MockTransport(handler)) as fetcher:
+        assert len(bomb) < policy.max_bytes
+        big = fetcher.get("http://127.0.0.1/bomb.html")
+        assert big.error == "response larger than 100000 bytes" and big.body == b""
+        moved = fetcher.get("http://127.0.0.1/chuyen.html")
+        assert moved.error is not None and "unsupported URL scheme 'ftp'" in moved.error
+        assert fetcher.get("file:///etc/passwd").error == "unsupported URL scheme 'file'"
 
 
 def test_retry_after_values() -> None:

@@ -33,7 +33,9 @@ from pipeline import __version__
 
 __all__ = ["USER_AGENT", "FetchResult", "Fetcher", "FetchPolicy", "RateLimiter", "retry_after_seconds"]
 
-USER_AGENT = f"dvk/{__version__} (news research crawler; +https://github.com/dvk-project/dvk; polite, obeys robots.txt)"
+USER_AGENT = (
+    f"dvk/{__version__} (news research crawler for the Dan van kheo campaign tables; obeys robots.txt)"
+)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 

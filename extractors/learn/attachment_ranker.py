@@ -50,7 +50,7 @@ NAME = "attachment_ranker"
 VERSION = "1.0.0"
 PIPE = "dvk_ml_attachment_ranker"
 C = 0.3
-USE_RULE = True
+USE_RULE = True  # the rules' choice is a feature (without it: CV unit 0.925, period 0.825)
 MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, math.inf)
 
 Features = dict[str, float]

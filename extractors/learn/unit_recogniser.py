@@ -45,7 +45,10 @@ NAME = "unit_recogniser"
 VERSION = "1.0.0"
 PIPE = "dvk_ml_unit_recogniser"
 LABELS = ("B", "I", "O")
-HYBRID_THRESHOLD = 0.9
+# Hybrid: the smallest label probability of a span's tokens for it to be added; None keeps the
+# component out of hybrid (measured: at 0.9 it changed nothing on the dev set, ml lowered units F1,
+# docs/extractors.md).
+HYBRID_THRESHOLD: float | None = None
 WEIGHTS = {"gold": 3.0, "rules": 2.0, "type+caps": 1.0, "gazetteer": 1.0}
 
 Features = dict[str, float]
@@ -82,7 +85,7 @@ def _caps(w: str) -> bool:
 
 _TYPE_WORDS = set(LOCALITY_TYPES) | {"tp", "tx", "tt", "q", "p", "h"}
 _ORG_HEADS = {
-    "ban", "hội", "đoàn", "công", "an", "sở", "phòng", "ủy", "đảng", "mặt", "trận", "liên", "đoàn", "bộ",
+    "ban", "hội", "đoàn", "công", "an", "sở", "phòng", "ủy", "đảng", "mặt", "trận", "liên", "bộ",
     "chỉ", "huy", "đồn", "trường", "bệnh", "viện", "trung", "tâm", "cục", "chi", "nhánh",
 }  # fmt: skip
 
@@ -264,7 +267,11 @@ def _examples(articles: Sequence[AnnotatedArticle]) -> list[tuple[list[Tok], lis
 def train(articles: Sequence[AnnotatedArticle], seed: int = 13) -> tuple[str, ModelCard]:
     ex = _examples(articles)
     model = _model(seed).fit([r for _t, rows, _l in ex for r in rows], [y for _t, _r, ls in ex for y in ls])
-    payload = {"kind": "dvk.unit_recogniser.v1", "model": model.to_json(), "hybrid_threshold": HYBRID_THRESHOLD}
+    payload = {
+        "kind": "dvk.unit_recogniser.v1",
+        "model": model.to_json(),
+        "hybrid_threshold": HYBRID_THRESHOLD,
+    }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     n_tok = sum(len(t) for t, _r, _l in ex)
     card = ModelCard(
@@ -285,16 +292,23 @@ def train(articles: Sequence[AnnotatedArticle], seed: int = 13) -> tuple[str, Mo
         trained_on="",
         scores=cross_validate(articles, article_folds(articles, 5, seed), seed, ex),
         notes=(
-            f"Logistic regression (liblinear, C=0.5), greedy BIO decoding; hybrid adds only spans that "
-            f"overlap no rule mention and whose tokens all have probability >= {HYBRID_THRESHOLD}. "
-            "Its effect on the tables is in docs/extractors.md (ablation)."
+            "Logistic regression (liblinear, C=0.5), greedy BIO decoding; ml adds every span that overlaps "
+            "no rule mention. Hybrid threshold: "
+            + (
+                "none: kept out of hybrid (it did not beat the rules, docs/extractors.md)."
+                if HYBRID_THRESHOLD is None
+                else f"spans whose tokens all have probability >= {HYBRID_THRESHOLD}."
+            )
         ),
     )
     return text, card
 
 
 def cross_validate(
-    articles: Sequence[AnnotatedArticle], folds: Sequence[Sequence[int]], seed: int = 13, ex: list | None = None
+    articles: Sequence[AnnotatedArticle],
+    folds: Sequence[Sequence[int]],
+    seed: int = 13,
+    ex: list | None = None,
 ) -> dict:
     """Span precision / recall against the weak labels on held-out articles, and how many
     spans the rules missed it would add."""
@@ -303,7 +317,9 @@ def cross_validate(
     for fold_idx in folds:
         held = set(fold_idx)
         train_ex = [e for i, e in enumerate(ex) if i not in held]
-        model = _model(seed).fit([r for _t, rows, _l in train_ex for r in rows], [y for _t, _r, ls in train_ex for y in ls])
+        model = _model(seed).fit(
+            [r for _t, rows, _l in train_ex for r in rows], [y for _t, _r, ls in train_ex for y in ls]
+        )
         for i in fold_idx:
             toks, rows, labels = ex[i]
             pred = {(s, e) for s, e, _c in decode(toks, model.predict_proba(rows), model.classes_)}
@@ -316,7 +332,8 @@ def cross_validate(
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {
-        f"{len(folds)}-fold CV by article, spans vs the combined weak labels": {
+        f"{len(folds)}-fold CV by article over the {len(articles)} training articles, spans vs the combined "
+        "weak labels": {
             "p": round(p, 3),
             "r": round(r, 3),
             "f1": round(f, 3),
@@ -356,7 +373,7 @@ def _mention_for(text: str, s: int, e: int, province: str | None):
 @dataclass
 class Recogniser:
     model: LinearModel
-    threshold: float
+    threshold: float | None
 
     def spans(self, doc: Doc) -> list[tuple[int, int, float]]:
         toks = tokens_of(doc)
@@ -367,12 +384,12 @@ class Recogniser:
 
     def apply(self, doc: Doc, mode: str) -> Doc:
         ctx = doc._.unit_context
-        if ctx is None:
+        if ctx is None or (mode == "hybrid" and self.threshold is None):
             return doc
         taken = [(m.start, m.end) for m in ctx.mentions]
         new = []
         for s, e, conf in self.spans(doc):
-            if mode == "hybrid" and conf < self.threshold:
+            if mode == "hybrid" and (self.threshold is None or conf < self.threshold):
                 continue
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -407,7 +424,8 @@ def load(models_dir: Path | None = None) -> Recogniser:
         )
     if data.get("kind") != "dvk.unit_recogniser.v1":
         raise ValueError(f"not a unit recogniser: {data.get('kind')!r}")
-    return Recogniser(LinearModel.from_json(data["model"]), float(data["hybrid_threshold"]))
+    th = data.get("hybrid_threshold")
+    return Recogniser(LinearModel.from_json(data["model"]), None if th is None else float(th))
 
 
 @Language.factory(PIPE, default_config={"mode": "hybrid", "models_dir": None})
