@@ -628,7 +628,12 @@ def _inherit_actions(text: str, found: list[StatMention]) -> list[StatMention]:
     takes that figure's action: a breakdown ("đăng ký 133 mô hình, trong đó 2 mô hình cấp
     Khối; 122 mô hình...").  Measured: inheriting across items loses on the development set."""
     for prev, cur in zip(found, found[1:], strict=False):
-        if cur.action is None and prev.action is not None and prev.sentence == cur.sentence and cur.item == prev.item:
+        if (
+            cur.action is None
+            and prev.action is not None
+            and prev.sentence == cur.sentence
+            and cur.item == prev.item
+        ):
             cur.action = prev.action
     return found
 

@@ -284,6 +284,50 @@ def evaluate(
     typer.echo(report, nl=False)
 
 
+annotate_app = typer.Typer(
+    help="Export a run's rows for review, and import the corrected file back as training data.",
+    no_args_is_help=True,
+)
+app.add_typer(annotate_app, name="annotate")
+
+
+@annotate_app.command("export")
+def annotate_export(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder written by `dvk run`.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The review file to write.")],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv (spreadsheet) or jsonl (Label Studio, Doccano)."),
+    ] = ExportFormat.csv,
+) -> None:
+    """Write a run's rows for review: CSV with empty verdict/note columns, or JSONL with text and spans."""
+    from pipeline.annotate import export_review
+
+    with _handled():
+        n = export_review(dataset, out, fmt.value)
+    _err.print(f"wrote {n} {'rows' if fmt is ExportFormat.csv else 'articles'} to {out}", markup=False)
+
+
+@annotate_app.command("import")
+def annotate_import(
+    file: Annotated[Path, typer.Argument(help="A corrected review file (.csv or .jsonl).")],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", "-n", help="Name of the annotation set (default: the file's stem)."),
+    ] = None,
+    annotations_dir: Annotated[
+        Path | None,
+        typer.Option("--annotations-dir", help="Where to write (default: corpus/annotations/)."),
+    ] = None,
+) -> None:
+    """Validate corrections and store them as training data (corpus/annotations/NAME.jsonl)."""
+    from pipeline.annotate import import_review
+
+    with _handled():
+        path, n = import_review(file, name=name, folder=annotations_dir)
+    _err.print(f"imported {n} articles -> {path}", markup=False)
+
+
 def main() -> None:
     """Entry point of the ``dvk`` console script."""
     app()

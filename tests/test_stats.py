@@ -152,8 +152,14 @@ def test_evidence_span_points_into_the_text() -> None:
 
 
 def test_breakdown_inherits_the_total_s_action() -> None:
-    found = _stats("Các cơ sở đã đăng ký 140 mô hình, trong đó có 12 mô hình cấp huyện; 128 mô hình cấp cơ sở.")
-    assert [(s.value, s.action) for s in found] == [(140, "registered"), (12, "registered"), (128, "registered")]
+    found = _stats(
+        "Các cơ sở đã đăng ký 140 mô hình, trong đó có 12 mô hình cấp huyện; 128 mô hình cấp cơ sở."
+    )
+    assert [(s.value, s.action) for s in found] == [
+        (140, "registered"),
+        (12, "registered"),
+        (128, "registered"),
+    ]
 
 
 def test_how_the_work_went_is_not_the_action() -> None:
