@@ -25,6 +25,7 @@ RULES_VERSION = "0.1.0"
 
 # name, what it reads, what it writes (spaCy's requires/assigns, for humans and tests)
 RULE_COMPONENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("dvk_relevance", (), ("doc._.relevant",)),
     ("dvk_quantities", (), ("doc._.quantities",)),
     ("dvk_periods", (), ("doc._.periods",)),
     ("dvk_units", ("doc._.meta",), ("doc._.unit_context", "doc._.units", "doc.spans['dvk_units']")),
@@ -34,6 +35,7 @@ RULE_COMPONENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 _EXTENSIONS = (
+    "relevant",
     "meta",
     "quantities",
     "periods",
@@ -96,6 +98,23 @@ def _article_year(doc: Doc) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# The campaign and its cousins ("Đơn vị dân vận tốt", "Năm dân vận chính quyền") all name
+# mass mobilisation; an article that never does reports none of its figures.
+_CAMPAIGN = re.compile(r"(?i)dân\s+vận")
+
+
+@Language.component("dvk_relevance")
+def relevance_component(doc: Doc) -> Doc:
+    """Whether the article is about the campaign at all: the other components find nothing
+    in an article that never names mass mobilisation (a market report's prices, say)."""
+    doc._.relevant = bool(_CAMPAIGN.search(doc.text))
+    return doc
+
+
+def _relevant(doc: Doc) -> bool:
+    return doc._.relevant is not False
+
+
 @Language.component("dvk_quantities")
 def quantities_component(doc: Doc) -> Doc:
     doc._.quantities = numbers.find_quantities(doc.text)
@@ -111,6 +130,8 @@ def periods_component(doc: Doc) -> Doc:
 @Language.component("dvk_units")
 def units_component(doc: Doc) -> Doc:
     ctx = units.article_context(doc.text, _meta(doc).get("title"))
+    if not _relevant(doc):
+        ctx.mentions = []
     hint = _meta(doc).get("province")
     if ctx.province is None and hint:
         # the text names no province: the metadata's (a sidecar's) stands in
@@ -118,7 +139,7 @@ def units_component(doc: Doc) -> Doc:
     doc._.unit_context = ctx
     doc._.unit_mentions = list(ctx.mentions)
     sents = _sentences(doc)
-    records = units.participating_units(doc.text, ctx)
+    records = units.participating_units(doc.text, ctx) if _relevant(doc) else []
     for rec in records:
         first = next((m for m in ctx.mentions if m.name == rec.name and not m.implicit), None)
         if rec.prov is None and first is not None:
@@ -157,7 +178,7 @@ def models_component(doc: Doc) -> Doc:
     text, sents, paras, ctx, mentions, topics = _attach_context(doc)
     main = ctx.main_unit if ctx is not None else None
     records = []
-    for m in model_names.find_model_names(text, sents):
+    for m in model_names.find_model_names(text, sents) if _relevant(doc) else []:
         si = _sentence_of(sents, m.start)
         owner = None
         if m.owner_start is not None and m.owner_end is not None:
@@ -187,7 +208,11 @@ def models_component(doc: Doc) -> Doc:
 def stats_component(doc: Doc) -> Doc:
     text, sents, paras, ctx, mentions, topics = _attach_context(doc)
     main = ctx.main_unit if ctx is not None else None
-    found = stats.find_stats(text, sents, doc._.quantities or [], word_after=_word_after(doc))
+    found = (
+        stats.find_stats(text, sents, doc._.quantities or [], word_after=_word_after(doc))
+        if _relevant(doc)
+        else []
+    )
     pers = doc._.periods or []
     title_end = paras[0][1] if paras else 0
     pctx = attach.PeriodContext(

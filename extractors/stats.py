@@ -111,7 +111,7 @@ _CORE_HEADS = {
     "mô hình", "điển hình", "tập thể", "cá nhân", "gia đình", "hộ gia đình", "công trình", "hội nghị",
     "cuộc", "phần việc", "tác phẩm", "ngày công", "công trình vệ sinh", "nhà đại đoàn kết",
     "nhà tình nghĩa", "nhà tình thương", "nhà nhân ái", "nhà tạm", "nhà chính sách", "nhà bán trú",
-    "hợp tác xã", "trang trại", "làng nghề", "đồng", "sáng kiến", "đội thi", "tổ chức đoàn thể", "cấp ủy",
+    "hợp tác xã", "trang trại", "làng nghề", "sáng kiến", "đội thi", "tổ chức đoàn thể", "cấp ủy",
 }
 # fmt: on
 
@@ -368,7 +368,8 @@ _CONTEXT = re.compile(
     r"dân vận|phong trào|vận động|mô hình|điển hình|hiến|đóng góp|huy động|ủng hộ|ngày công|nông thôn mới|"
     r"ntm|xây dựng|làm mới|sửa chữa|hỗ trợ|giúp|tuyên dương|khen thưởng|công nhận|đăng ký|thi đua|hội thi|"
     r"cuộc thi|đạt chuẩn|xóa|thành lập|tặng|trao|vận động|giám sát|đối thoại|phản biện|tiếp xúc|thăm hỏi|"
-    r"giúp đỡ|phụ trách|bám|tham gia|nhân rộng|triển khai|thực hiện"
+    r"giúp đỡ|phụ trách|bám|tham gia|nhân rộng|triển khai|thực hiện|đầu tư|kinh phí|trị giá|giá trị|số tiền|"
+    r"quyên góp|tài trợ|xã hội hóa"
 )
 
 

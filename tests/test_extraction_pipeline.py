@@ -100,3 +100,14 @@ def test_accuracy_floors_on_the_sample_corpus(extractor: Extractor, articles: li
 def test_unknown_tokenizer_is_refused() -> None:
     with pytest.raises(ValueError, match="tokenizer"):
         Extractor(tokenizer="whitespace")
+
+
+def test_an_article_that_never_names_the_campaign_gives_nothing(extractor: Extractor) -> None:
+    text = (
+        "Giá vàng hôm nay tăng mạnh\n\n"
+        "Sáng nay, giá vàng miếng tại Hà Nội tăng 1,5 triệu đồng mỗi lượng; 12 công ty đã điều chỉnh giá.\n"
+    )
+    art = Article(article_id="x", doc="gold-price.txt", source="-", text=text)
+    doc = extractor.process(art)
+    assert doc._.relevant is False
+    assert (doc._.stats, doc._.models, doc._.units) == ([], [], [])

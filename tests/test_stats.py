@@ -165,3 +165,9 @@ def test_breakdown_inherits_the_total_s_action() -> None:
 def test_how_the_work_went_is_not_the_action() -> None:
     s = _one("Huyện khen thưởng 14 điển hình cá nhân đạt thành tích xuất sắc.")
     assert s.action == "commended"
+
+
+def test_money_needs_the_campaign_around_it() -> None:
+    assert _stats("Giá vàng miếng tăng thêm 500.000 đồng mỗi lượng.") == []
+    s = _one("Các hội đã vận động được 300 triệu đồng để xây nhà.")
+    assert (s.value, s.item) == (300_000_000, "đồng")
