@@ -18,6 +18,11 @@ A folder written by ``dvk scrape`` (it holds ``dvk-scrape.json``) is read as
 one input, its catalogue ``catalogue.sqlite``: every stored article becomes a
 RawArticle named by its URL, with the HTML of the raw response kept in the
 store's WARC file, so cleaning and extraction re-run without refetching.
+
+A web archive (``.warc`` or ``.warc.gz``, such as Common Crawl's CC-NEWS) gives
+one article per HTML response record (status 200), named by its target URI;
+other records (requests, metadata, images, redirects) are passed over.  The WARC
+files inside a scrape store are read through its catalogue, not on their own.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +48,8 @@ __all__ = [
     "read_inputs",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -76,9 +82,20 @@ def _is_scrape_catalogue(path: Path) -> bool:
     return path.name == SCRAPE_CATALOGUE and (path.parent / SCRAPE_MARKER).is_file()
 
 
+def is_warc(path: Path) -> bool:
+    """A web archive file (``.warc``, ``.warc.gz``)."""
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def _in_scrape_store(path: Path) -> bool:
+    return any((folder / SCRAPE_MARKER).is_file() for folder in path.parents[:2])
+
+
 def _supported(path: Path) -> bool:
     if _is_scrape_catalogue(path):
         return True
+    if is_warc(path):
+        return not _in_scrape_store(path)
     return path.suffix.lower() in SUPPORTED_SUFFIXES and not is_annotation_file(path)
 
 
@@ -224,14 +241,16 @@ def _record(path: Path, lineno: int, line: bytes) -> RawArticle | IngestFailure:
     )
 
 
-def _read_jsonl(path: Path, data: bytes) -> Iterator[RawArticle | IngestFailure]:
-    if not data.strip():
-        yield IngestFailure(source=str(path), doc=path.name, reason="empty file")
-        return
-    for lineno, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
-        line = line.strip()
+def _read_jsonl(path: Path, lines: Iterable[bytes]) -> Iterator[RawArticle | IngestFailure]:
+    """The records of a JSONL file's lines, streamed (a file of millions of lines is never held whole)."""
+    found = False
+    for lineno, line in enumerate(lines, start=1):
+        line = (line.removeprefix(b"\xef\xbb\xbf") if lineno == 1 else line).strip()
         if line:
+            found = True
             yield _record(path, lineno, line)
+    if not found:
+        yield IngestFailure(source=str(path), doc=path.name, reason="empty file")
 
 
 def read_inputs(path: Path) -> Iterator[RawArticle | IngestFailure]:
@@ -246,17 +265,21 @@ def read_inputs(path: Path) -> Iterator[RawArticle | IngestFailure]:
     if _is_scrape_catalogue(path):
         yield from _read_scrape_store(path)
         return
+    if is_warc(path):
+        yield from _read_warc_file(path)
+        return
     try:
+        if path.suffix.lower() == ".jsonl":
+            with path.open("rb") as f:
+                yield from _read_jsonl(path, f)
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield IngestFailure(
             source=str(path), doc=path.name, reason=f"cannot read file ({exc.strerror or exc})"
         )
         return
-    if path.suffix.lower() == ".jsonl":
-        yield from _read_jsonl(path, data)
-    else:
-        yield _read_document(path, data)
+    yield _read_document(path, data)
 
 
 def _read_scrape_store(catalogue: Path) -> Iterator[RawArticle | IngestFailure]:
@@ -288,3 +311,45 @@ def _read_scrape_store(catalogue: Path) -> Iterator[RawArticle | IngestFailure]:
             yield IngestFailure(source=source, doc=url, reason=f"cannot read the stored response ({exc})")
             continue
         yield RawArticle(doc=url, source=source, url=url, html=html, raw_sha1=_sha1(body))
+
+
+def _read_warc_file(path: Path) -> Iterator[RawArticle | IngestFailure]:
+    """One RawArticle per HTML response record (status 200) of a web archive, streamed."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from corpus.scrape.crawl import decode_page
+
+    try:
+        with path.open("rb") as f:
+            records = ArchiveIterator(f)
+            for record in records:
+                item = _warc_article(path, records.get_record_offset, record, decode_page)
+                if item is not None:
+                    yield item
+    except (OSError, ArchiveLoadFailed, EOFError, ValueError) as exc:
+        yield IngestFailure(source=str(path), doc=path.name, reason=f"cannot read the web archive ({exc})")
+
+
+def _warc_article(path: Path, offset_of, record, decode_page) -> RawArticle | IngestFailure | None:
+    """The article of one WARC record, or None for a record that is not an HTML page.
+
+    ``offset_of`` gives the record's offset in the file, once its body is read (warcio).
+    """
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    if record.http_headers.get_statuscode() != "200":
+        return None
+    ctype = record.http_headers.get_header("Content-Type") or ""
+    if "html" not in ctype.lower():
+        return None
+    body = record.content_stream().read()
+    offset = offset_of()
+    url = record.rec_headers.get_header("WARC-Target-URI") or f"{path.name}#{offset}"
+    source = f"{path}#{offset}"
+    try:
+        html, _ = decode_page(body, ctype)
+    except IngestError as exc:
+        return IngestFailure(source=source, doc=url, reason=f"cannot decode the page ({exc})")
+    # WARC-Date is when the page was crawled, not published: the date comes from the page itself.
+    return RawArticle(doc=url, source=source, url=url, html=html, raw_sha1=_sha1(body))

@@ -105,10 +105,7 @@ class DvkTokenizer:
         self.backend = check_backend(backend)
 
     def __call__(self, text: str) -> Doc:
-        sentences = split_sentences(text)
-        tokens = _cut_at_sentences(text, tokenize(text, self.backend), sentences)
-        words, spaces, starts = doc_arrays(text, tokens, sentences)
-        return Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+        return doc_from_tokens(self.vocab, text, tokenize(text, self.backend))
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
@@ -127,6 +124,24 @@ class DvkTokenizer:
 
     def from_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> DvkTokenizer:
         return self.from_bytes(Path(path).read_bytes())
+
+
+def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
+    """The ``Doc`` that ``DvkTokenizer`` makes of ``text`` when its backend gives ``tokens``.
+
+    The optional path for cached tokens (``tokens`` as stored by an earlier run,
+    e.g. rebuilt with :func:`tokens_from_offsets`): the same words, spaces and
+    sentences as the default path, without calling the backend.
+    """
+    sentences = split_sentences(text)
+    cut = _cut_at_sentences(text, list(tokens), sentences)
+    words, spaces, starts = doc_arrays(text, cut, sentences)
+    return Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
+
+
+def tokens_from_offsets(text: str, starts: Sequence[int], ends: Sequence[int]) -> list[Token]:
+    """Tokens of ``text`` from their start and end offsets (the form the token cache keeps)."""
+    return [Token(s, e, text[s:e]) for s, e in zip(starts, ends, strict=True)]
 
 
 def make_nlp(tokenizer: str = "underthesea", components: Sequence[str] = ()) -> Language:

@@ -87,8 +87,9 @@ _TONE_FIX = {
     "uỹ": "ũy",
     "uỵ": "ụy",
 }
-# only at the end of a syllable: "hoà" -> "hòa", but "Hoàng" stays
-_TONE_RE = re.compile("(?:" + "|".join(_TONE_FIX) + r")(?![^\W\d_])", re.IGNORECASE)
+# only at the end of a syllable: "hoà" -> "hòa", but "Hoàng" stays; never after "q", where "u" is
+# part of the consonant ("Quý", "Quỹ" are already modern)
+_TONE_RE = re.compile("(?<![qQ])(?:" + "|".join(_TONE_FIX) + r")(?![^\W\d_])", re.IGNORECASE)
 
 
 def modern_tones(s: str) -> str:

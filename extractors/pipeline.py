@@ -8,6 +8,7 @@ dataset can tell which rows an extractor change makes stale.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +18,7 @@ from extractors import components
 from extractors.learn import registry
 from extractors.learn.registry import DEFAULT_MODE, MODES
 from extractors.records import Extraction
+from extractors.tokenizer import Token
 
 EXTRACTOR_VERSION = components.RULES_VERSION
 TOKENIZERS = ("underthesea", "pyvi")
@@ -83,9 +85,19 @@ class Extractor:
             )
             self.versions[f"model.{t.name}"] = str(registry.artifact_version(t.name, mdir))
 
-    def process(self, article: Article):
-        """Run the pipeline and return the spaCy ``Doc`` (with every layer on it)."""
-        doc = self.nlp.make_doc(article.text)
+    def process(self, article: Article, tokens: Sequence[Token] | None = None):
+        """Run the pipeline and return the spaCy ``Doc`` (with every layer on it).
+
+        ``tokens``: the article's word tokens as the tokenizer backend gave them
+        (e.g. from the token cache); the Doc is then built from them instead of
+        calling the backend, with the same result.
+        """
+        if tokens is None:
+            doc = self.nlp.make_doc(article.text)
+        else:
+            from extractors.document import doc_from_tokens
+
+            doc = doc_from_tokens(self.nlp.vocab, article.text, tokens)
         doc._.meta = {
             "article_id": article.article_id,
             "doc": article.doc,
@@ -97,8 +109,8 @@ class Extractor:
             doc = proc(doc)
         return doc
 
-    def extract(self, article: Article) -> Extraction:
-        doc = self.process(article)
+    def extract(self, article: Article, tokens: Sequence[Token] | None = None) -> Extraction:
+        doc = self.process(article, tokens)
         return Extraction(
             stats=list(doc._.stats or []), models=list(doc._.models or []), units=list(doc._.units or [])
         )

@@ -55,6 +55,11 @@ class StatRecord:
     domain: str | None = None
     evidence: str = ""
     prov: Provenance | None = None
+    # beyond SCHEMA.md: the unit in today's structure and the body behind it (tables only)
+    province_now: str | None = None  # the province after the 2025 reform (extractors.reform2025)
+    ward_now: str | None = None  # the ward/commune after the reform, when one is certain
+    ward_now_status: str | None = None  # reform2025.STATUSES
+    organisation: str | None = None  # the body behind the unit ("Ban Dân vận Huyện ủy")
 
     SCHEMA_FIELDS = (
         "value",
@@ -84,6 +89,10 @@ class ModelRecord:
     domain: str | None = None
     evidence: str = ""
     prov: Provenance | None = None
+    province_now: str | None = None  # as in StatRecord
+    ward_now: str | None = None
+    ward_now_status: str | None = None
+    organisation: str | None = None
 
     SCHEMA_FIELDS = ("name", "unit", "province", "domain", "evidence")
 
@@ -99,6 +108,9 @@ class UnitRecord:
     written: str = ""  # the mention as written in the text
     organisation: str | None = None  # the body behind a locality ("Ban Dân vận Huyện ủy X")
     prov: Provenance | None = None
+    province_now: str | None = None  # as in StatRecord
+    ward_now: str | None = None
+    ward_now_status: str | None = None
 
     SCHEMA_FIELDS = ("name", "type", "province")
 

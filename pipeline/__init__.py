@@ -28,6 +28,8 @@ _EXPORTS = {
     "write_jsonl": "pipeline.export",
     "export_csv": "pipeline.export",
     "run_eval": "pipeline.evaluate",
+    "open_dataset": "pipeline.dataset",
+    "Dataset": "pipeline.dataset",
 }
 
 __all__ = ["__version__", *_EXPORTS]

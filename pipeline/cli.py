@@ -31,6 +31,7 @@ from pipeline.evaluate import EvalInputError, run_eval
 from pipeline.export import export_csv, export_jsonl
 from pipeline.orchestrate import Progress as RunProgress
 from pipeline.orchestrate import RunSummary, run_pipeline
+from pipeline.research_cli import register as _register_research_commands
 
 app = typer.Typer(
     help="dvk: turn Vietnamese news articles about “Dân vận khéo” into tables of campaign statistics.",
@@ -52,9 +53,20 @@ class ExtractorSet(StrEnum):
     hybrid = "hybrid"
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+
+
+class DatasetExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    sqlite = "sqlite"
 
 
 def _fail(exc: BaseException, code: int) -> NoReturn:
@@ -116,7 +128,8 @@ def _print_summary(s: RunSummary) -> None:
         f"dvk run {s.run_id} -> {s.out_dir}\n"
         f"  files found: {s.n_files} (non-article files skipped: {s.n_skipped_files})\n"
         f"  articles read: {s.n_read}; new: {s.n_new}{replaced}; unchanged: {s.n_unchanged}; "
-        f"failed: {s.n_failed}\n"
+        + (f"filtered: {s.n_filtered}; " if s.n_filtered else "")
+        + f"failed: {s.n_failed}\n"
         f"  rows: {rows}\n"
         f"  time: {s.seconds:.1f} s"
     )
@@ -128,7 +141,10 @@ def _print_summary(s: RunSummary) -> None:
 
 @app.command()
 def run(
-    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html, .htm, .jsonl), folders or globs.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files (.txt, .html, .htm, .jsonl, .warc, .warc.gz), folders or globs."),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder (created, or added to).")],
     tokenizer: Annotated[Tokenizer, typer.Option(help="Word segmenter.")] = Tokenizer.underthesea,
     extractors: Annotated[
@@ -137,10 +153,41 @@ def run(
             help="rules; ml (trained components decide); hybrid (rules, corrected by the trained ones)."
         ),
     ] = ExtractorSet.rules,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Processes that clean and extract (local engine).")
+    ] = 1,
+    engine: Annotated[
+        Engine, typer.Option(help="local (process pool) or dask (a Dask cluster).")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (default with --engine dask: a local cluster of --workers)."
+        ),
+    ] = None,
+    prefilter: Annotated[
+        Path | None,
+        typer.Option(help="Terms file (one a line): keep only articles naming one of them (all inputs)."),
+    ] = None,
+    no_prefilter: Annotated[
+        bool, typer.Option("--no-prefilter", help="Keep every page of WARC input (no default term filter).")
+    ] = False,
 ) -> None:
     """Read, clean and extract articles into the dataset in --out (DuckDB + Parquet)."""
+    from corpus.prefilter import load_prefilter
+    from pipeline.engines import ScaleOptions
+
     with _handled(), _progress_bar(_err.is_terminal) as progress:
-        summary = run_pipeline(inputs, out, tokenizer.value, progress=progress, extractors=extractors.value)
+        if prefilter is not None and not prefilter.is_file():
+            raise MissingFileError(f"no such prefilter terms file: {prefilter}")
+        try:
+            terms = load_prefilter(prefilter) if prefilter is not None else None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadOptionError(str(exc)) from exc
+        scale = ScaleOptions(engine.value, workers, scheduler, terms, warc_prefilter=not no_prefilter)
+        summary = run_pipeline(
+            inputs, out, tokenizer.value, progress=progress, extractors=extractors.value, scale=scale
+        )
     _print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
@@ -221,14 +268,25 @@ def _export_to_stdout(dataset: Path) -> None:
 @app.command()
 def export(
     dataset: Annotated[Path, typer.Argument(help="Dataset folder written by `dvk run`.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl or csv.")] = ExportFormat.jsonl,
+    fmt: Annotated[
+        DatasetExportFormat, typer.Option("--format", "-f", help="jsonl, csv or sqlite.")
+    ] = DatasetExportFormat.jsonl,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="jsonl: file (default stdout); csv: folder (required).")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="jsonl: file (default stdout); csv: folder (required); sqlite: file (default DIR/dvk.sqlite).",
+        ),
     ] = None,
 ) -> None:
-    """Export the dataset: per-article JSONL (SCHEMA.md shape) or one CSV file per table."""
+    """Export the dataset: per-article JSONL (SCHEMA.md shape), one CSV file per table, or SQLite."""
     with _handled():
-        if fmt is ExportFormat.csv:
+        if fmt is DatasetExportFormat.sqlite:
+            from pipeline.sqlite_export import export_sqlite
+
+            _err.print(f"wrote {export_sqlite(dataset, out)}", markup=False)
+        elif fmt is DatasetExportFormat.csv:
             if out is None:
                 raise DvkUsageError("--out FOLDER is required for --format csv")
             for path in export_csv(dataset, out):
@@ -326,6 +384,70 @@ def annotate_import(
     with _handled():
         path, n = import_review(file, name=name, folder=annotations_dir)
     _err.print(f"imported {n} articles -> {path}", markup=False)
+
+
+@app.command()
+def rerun(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder written by `dvk run`.")],
+    tokenizer: Annotated[
+        Tokenizer | None, typer.Option(help="Word segmenter (default: that of the dataset's latest run).")
+    ] = None,
+    extractors: Annotated[
+        ExtractorSet | None,
+        typer.Option(help="rules, ml or hybrid (default: that of the dataset's latest run)."),
+    ] = None,
+) -> None:
+    """Re-extract the stored articles whose extractor versions changed (no input is read again)."""
+    from pipeline.rerun import rerun_pipeline
+
+    with _handled(), _progress_bar(_err.is_terminal) as progress:
+        summary = rerun_pipeline(
+            dataset,
+            tokenizer.value if tokenizer else None,
+            extractors.value if extractors else None,
+            progress=progress,
+        )
+    typer.echo(
+        f"dvk rerun {summary.run_id} -> {summary.out_dir}\n"
+        f"  articles stored: {summary.n_read}; re-extracted: {summary.n_new}; "
+        f"unchanged: {summary.n_unchanged}; failed: {summary.n_failed}\n"
+        f"  rows: {', '.join(f'{t} {n}' for t, n in summary.rows.items())}\n"
+        f"  time: {summary.seconds:.1f} s"
+    )
+    for f in summary.failures:
+        _err.print(f"  failed {f.doc} ({f.source}): {f.reason}", markup=False)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def runs(dataset: Annotated[Path, typer.Argument(help="Dataset folder written by `dvk run`.")]) -> None:
+    """List the runs recorded in the dataset, oldest first, with their configuration."""
+    from pipeline.history import format_runs, list_runs
+    from pipeline.storage import open_store
+
+    with _handled(), open_store(dataset, read_only=True) as store:
+        typer.echo(format_runs(list_runs(store)), nl=False)
+
+
+@app.command()
+def diff(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder written by `dvk run`.")],
+    run_a: Annotated[str, typer.Argument(help="The earlier run: an id, a unique prefix, or `latest`.")],
+    run_b: Annotated[str, typer.Argument(help="The later run: an id, a unique prefix, or `latest`.")],
+    examples: Annotated[int, typer.Option("--examples", "-n", help="Examples shown per kind and table.")] = 3,
+) -> None:
+    """Show the rows that appeared, disappeared or changed between the states after two runs."""
+    from pipeline.history import diff_runs, format_diff, resolve_run
+    from pipeline.storage import open_store
+
+    with _handled(), open_store(dataset, read_only=True) as store:
+        a, b = resolve_run(store, run_a), resolve_run(store, run_b)
+        typer.echo(format_diff(a, b, diff_runs(store, a, b, examples)), nl=False)
+
+
+# `dvk query`, `dvk stats`, `dvk serve`: the researchers' commands (pipeline/research_cli.py).
+_register_research_commands(app, _handled, _err)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from extractors import gazetteer as gz
 from extractors.records import ACTIONS, APPROX, DOMAINS, UNIT_TYPES, Extraction, UnitRecord
+from extractors.reform2025 import current_units, province_now
 from extractors.unit_grammar import expand_abbreviations
 from extractors.units import find_unit_mentions
 
@@ -96,6 +97,40 @@ def normalise_unit_name(written: str, province: str | None = None) -> str | None
 
 
 # ---------------------------------------------------------------------------------------------
+# units after the 2025 reform (extra columns of the tables; SCHEMA's unit and province stay those
+# of the article's time)
+
+_TYPE_PREFIX = re.compile(
+    r"^(thành phố|thị xã|thị trấn|tỉnh|quận|huyện|phường|xã|thôn|bản)\s+\S", re.IGNORECASE
+)
+
+
+def unit_type_of(name: str | None) -> str | None:
+    """The SCHEMA type of a canonical unit name: its leading type word (``xã Minh Châu`` -> ``xã``,
+    ``Quận 10`` -> ``quận``), ``tổ chức`` for any other name, None for no name."""
+    if not name or not name.strip():
+        return None
+    m = _TYPE_PREFIX.match(gz.fold_key(name))
+    return m.group(1) if m else "tổ chức"
+
+
+def current_fields(
+    unit_type: str | None,
+    name: str | None,
+    province: str | None,
+    published: str | None,
+    districts: tuple[str, ...] = (),
+) -> dict[str, str | None]:
+    """The ``province_now``, ``ward_now`` and ``ward_now_status`` of a unit of the article's time
+    (:func:`extractors.reform2025.current_units`); with no unit, only the province's.  ``districts``
+    are the article's districts, which settle a ward name several districts have."""
+    if not unit_type or not name:
+        return {"province_now": province_now(province), "ward_now": None, "ward_now_status": None}
+    cur = current_units(unit_type, name, province, published, districts)
+    return {"province_now": cur.province_now, "ward_now": cur.ward_now, "ward_now_status": cur.status}
+
+
+# ---------------------------------------------------------------------------------------------
 # periods, items and whole records
 
 _PERIOD_FORMS = re.compile(r"^(?:19|20)\d{2}(?:-(?:(?:19|20)\d{2}|H[12]|Q[1-4])?)?$")
@@ -130,29 +165,29 @@ def _enum(value: str | None, allowed: tuple[str, ...]) -> str | None:
     return value if value in allowed else None
 
 
-def normalise_extraction(extraction: Extraction) -> Extraction:
-    """Every record of an article in SCHEMA's canonical forms; units listed once each."""
-    stats = [
-        replace(
-            s,
-            item=normalise_item(s.item),
-            period=normalise_period(s.period),
-            province=normalise_province(s.province) or s.province,
-            approx=_enum(s.approx, APPROX),
-            action=_enum(s.action, ACTIONS),
-            domain=_enum(s.domain, DOMAINS),
-        )
-        for s in extraction.stats
-    ]
-    models = [
-        replace(
-            m,
-            name=" ".join(m.name.strip('“”"″ ').split()),
-            province=normalise_province(m.province) or m.province,
-            domain=_enum(m.domain, DOMAINS),
-        )
-        for m in extraction.models
-    ]
+def _unit_fields(
+    unit: str | None,
+    province: str | None,
+    published: str | None,
+    units: dict[str, UnitRecord],
+    districts: tuple[str, ...],
+) -> dict[str, str | None]:
+    """The extra columns of a stat or model row: its unit's current place and the body behind it."""
+    known = units.get(unit_key(unit)) if unit else None
+    unit_type = known.type if known else unit_type_of(unit)
+    out = current_fields(unit_type, unit, province, published, districts)
+    out["organisation"] = known.organisation if known else None
+    return out
+
+
+def normalise_extraction(extraction: Extraction, published: str | None = None) -> Extraction:
+    """Every record of an article in SCHEMA's canonical forms; units listed once each.
+
+    ``published`` (the article's ISO date) places the article before or after the 2025 reform for
+    the extra columns ``province_now``, ``ward_now`` and ``ward_now_status``; the SCHEMA fields do
+    not depend on it.
+    """
+    districts = tuple(u.name for u in extraction.units if u.type in gz.DISTRICT_TYPES)
     units: list[UnitRecord] = []
     seen: set[str] = set()
     for u in extraction.units:
@@ -160,5 +195,34 @@ def normalise_extraction(extraction: Extraction) -> Extraction:
         if key in seen or u.type not in UNIT_TYPES:
             continue
         seen.add(key)
-        units.append(replace(u, province=normalise_province(u.province) or u.province))
+        prov = normalise_province(u.province) or u.province
+        units.append(replace(u, province=prov, **current_fields(u.type, u.name, prov, published, districts)))
+    by_key = {unit_key(u.name): u for u in units}
+    stats = []
+    for s in extraction.stats:
+        prov = normalise_province(s.province) or s.province
+        stats.append(
+            replace(
+                s,
+                item=normalise_item(s.item),
+                period=normalise_period(s.period),
+                province=prov,
+                approx=_enum(s.approx, APPROX),
+                action=_enum(s.action, ACTIONS),
+                domain=_enum(s.domain, DOMAINS),
+                **_unit_fields(s.unit, prov, published, by_key, districts),
+            )
+        )
+    models = []
+    for m in extraction.models:
+        prov = normalise_province(m.province) or m.province
+        models.append(
+            replace(
+                m,
+                name=" ".join(m.name.strip('“”"″ ').split()),
+                province=prov,
+                domain=_enum(m.domain, DOMAINS),
+                **_unit_fields(m.unit, prov, published, by_key, districts),
+            )
+        )
     return Extraction(stats=stats, models=models, units=units)

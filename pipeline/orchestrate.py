@@ -37,9 +37,13 @@ from pipeline.storage import (
     open_store,
     versions_key,
 )
+from pipeline.token_cache import extract_with_cache
 
 if TYPE_CHECKING:
     from extractors.pipeline import Extractor
+    from extractors.records import Extraction
+    from pipeline.engines import ExtractorSpec, ScaleOptions
+    from pipeline.storage import CachedTokens
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,7 @@ class RunSummary(RunCounts):
     run_id: str = ""
     out_dir: Path = Path()
     n_replaced: int = 0
+    n_filtered: int = 0  # read, then dropped by the keyword prefilter (pipeline.engines)
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
@@ -102,13 +107,20 @@ def run_pipeline(
     *,
     extractor: Extractor | None = None,
     extractors: str = "rules",
+    scale: ScaleOptions | None = None,
 ) -> RunSummary:
     """Run dvk over ``inputs`` (files, folders, globs) into the dataset in ``out_dir``.
 
     Raises ``corpus.ingest.InputError`` for a missing input path and the
     usage errors of :func:`pipeline.storage.open_store` before anything is
-    written.  ``extractor`` replaces the one built from ``tokenizer``.
+    written.  ``extractor`` replaces the one built from ``tokenizer``.  ``scale``
+    spreads the run over processes or a Dask cluster and sets the keyword
+    prefilter (:mod:`pipeline.engines`); without it, one process and no prefilter
+    but WARC input's default one.
     """
+    from pipeline.engines import ExtractorSpec, ScaleOptions
+
+    scale = scale or ScaleOptions()
     started = time.perf_counter()
     plan = discover_inputs(inputs)
     out_dir = check_dataset_dir(out_dir)
@@ -123,7 +135,8 @@ def run_pipeline(
         store.start_run(
             RunInfo(summary.run_id, __version__, tokenizer, dict(extractor.versions), list(inputs))
         )
-        _run_files(plan.files, store, extractor, summary, progress)
+        spec = ExtractorSpec(tokenizer, extractors)
+        _run_files(plan.files, store, extractor, summary, progress, scale, spec)
         store.export_parquet()
         summary.rows = store.counts()
     summary.seconds = time.perf_counter() - started
@@ -136,15 +149,25 @@ def _run_files(
     extractor: Extractor,
     summary: RunSummary,
     progress: Callable[[Progress], object] | None,
+    scale: ScaleOptions,
+    spec: ExtractorSpec,
 ) -> None:
     """Process every article of every file; the run row ends ``done``, ``failed`` or ``interrupted``."""
+    from pipeline import engines
+
     vkey = versions_key(extractor.versions)
     try:
-        for n_done, path in enumerate(files, start=1):
-            for item in _read_file(path):
-                _process(item, store, extractor, vkey, summary)
-                _report(progress, n_done - 1, summary, item)
-            _report(progress, n_done, summary, None)
+        if scale.parallel:
+            engines.run_engine(files, store, extractor, spec, summary, scale, progress)
+        else:
+            for n_done, path in enumerate(files, start=1):
+                for item, early in engines.read_screened(path, scale):
+                    if early is not None and early.kind == engines.FILTERED:
+                        engines.commit(early, store, vkey, summary)  # counted, nothing stored
+                    else:
+                        _process(item, store, extractor, vkey, summary)
+                    _report(progress, n_done - 1, summary, item)
+                _report(progress, n_done, summary, None)
     except BaseException as exc:
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         with contextlib.suppress(Exception):
@@ -192,13 +215,13 @@ def _process(
         log.info("unchanged %s", article.doc)
         return
     try:
-        extraction = normalise_extraction(extractor.extract(article))
+        extraction, new_tokens = _extract(store, extractor, article)
     except Exception as exc:  # noqa: BLE001 - per-article isolation is the point
         log.debug("extraction of %s failed", article.doc, exc_info=True)
         _fail(store, summary, article.source, article.doc, f"extract: {_describe(exc)}")
         return
     try:
-        replaced = store.write_article(article, extraction, summary.run_id, vkey)
+        replaced = store.write_article(article, extraction, summary.run_id, vkey, tokens=new_tokens)
     except Exception as exc:  # noqa: BLE001
         log.debug("storing %s failed", article.doc, exc_info=True)
         _fail(store, summary, article.source, article.doc, f"store: {_describe(exc)}")
@@ -206,6 +229,15 @@ def _process(
     summary.n_new += 1
     summary.n_replaced += int(replaced)
     log.info("stored %s", article.doc)
+
+
+def _extract(store: Store, extractor: Extractor, article: Article) -> tuple[Extraction, CachedTokens | None]:
+    """The extract stage of one cleaned article: its normalised records and the tokens to cache.
+
+    Also what the workers of :mod:`pipeline.engines` run (with a store that caches nothing).
+    """
+    extraction, new_tokens = extract_with_cache(store, extractor, article)
+    return normalise_extraction(extraction, article.published), new_tokens
 
 
 def _clean(raw: RawArticle) -> Article:

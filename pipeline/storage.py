@@ -2,13 +2,18 @@
 
 A dataset folder holds ``dvk.duckdb`` and, after each finished run, the same
 tables as Parquet under ``parquet/<table>.parquet``.  :data:`SCHEMA_SQL` is the
-single place where the tables are defined; :data:`SCHEMA_VERSION` is recorded
-in the ``meta`` table and checked on open.
+base of the schema (version 1); the named steps of :mod:`pipeline.migrations`
+upgrade it, for a new dataset as for an old one, when the dataset is opened.
+:data:`SCHEMA_VERSION` is recorded in the ``meta`` table and checked on open.
+``docs/schema.md`` documents every table and view.
 
 Writes are idempotent: :meth:`Store.write_article` replaces every row of an
 article (delete + insert in one transaction), so a rerun, or a resume after a
 killed run, stores each article exactly once; an edited input file replaces
-the article stored from it.  :meth:`Store.has_current`
+the article stored from it.  Every write is also logged, with its rows, in
+``article_writes`` and the ``*_history`` tables, so that the state of the
+dataset after any run can be rebuilt and two runs compared
+(:mod:`pipeline.history`).  :meth:`Store.has_current`
 tells whether an article is already stored with the same content and the
 same extractor versions, in which case the run skips it.
 
@@ -31,9 +36,11 @@ import duckdb
 
 from corpus.records import Article
 from extractors.records import Extraction
+from extractors.tokenizer import split_sentences
+from pipeline import migrations
 from pipeline.errors import DatasetLockedError, NoDatasetError, OutputPathError, SchemaVersionError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = str(migrations.LATEST_VERSION)
 DB_NAME = "dvk.duckdb"
 PARQUET_DIR = "parquet"
 
@@ -146,7 +153,7 @@ CREATE TABLE IF NOT EXISTS failures (
 
 #: Tables holding one article's rows: all are replaced together.
 RECORD_TABLES = ("stats", "models", "units")
-ARTICLE_TABLES = ("articles", *RECORD_TABLES)
+ARTICLE_TABLES = ("articles", *RECORD_TABLES, "sentences")
 TABLES = (*ARTICLE_TABLES, "runs", "failures")
 
 #: Deterministic row order of each table in Parquet and CSV files.
@@ -155,14 +162,19 @@ TABLE_ORDER = {
     "stats": "article_id, start, idx",
     "models": "article_id, start, idx",
     "units": "article_id, start, idx",
+    "sentences": "article_id, idx",
     "runs": "started_at, run_id",
     "failures": '"at", run_id, source, doc',
 }
 
 _ARTICLE_COLUMNS = (
     "article_id", "doc", "source", "url", "title", "published", "author", "content_hash", "text",
-    "n_chars", "versions_key", "run_id", "dropped_lines",
+    "n_chars", "versions_key", "run_id", "dropped_lines", "province_hint",
 )  # fmt: skip
+
+
+#: Rows per multi-row INSERT statement.
+_INSERT_BATCH = 500
 
 
 def utcnow() -> datetime:
@@ -190,10 +202,20 @@ class RunInfo:
     tokenizer: str
     versions: dict[str, str]
     inputs: Sequence[str]
+    command: str = "run"  # run or rerun
 
     @property
     def config_hash(self) -> str:
         return stable_hash({"tokenizer": self.tokenizer, "versions": self.versions, "schema": SCHEMA_VERSION})
+
+
+@dataclass(frozen=True, slots=True)
+class CachedTokens:
+    """An article's word tokens as offsets into its cleaned text, under a tokenizer key."""
+
+    tokenizer_key: str
+    starts: Sequence[int]
+    ends: Sequence[int]
 
 
 @dataclass(slots=True)
@@ -222,6 +244,8 @@ def _parse_columns() -> dict[str, tuple[str, ...]]:
     con = duckdb.connect(":memory:")
     try:
         con.execute(SCHEMA_SQL)
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        migrations.migrate(con)
         return {t: tuple(r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()) for t in (*TABLES, "meta")}
     finally:
         con.close()
@@ -245,7 +269,7 @@ def article_row(article: Article, run_id: str, vkey: str) -> tuple:
     return (
         article.article_id, article.doc, article.source, article.url, article.title, article.published,
         article.author, article.content_hash, article.text, len(article.text), vkey, run_id,
-        json.dumps(list(article.dropped), ensure_ascii=False),
+        json.dumps(list(article.dropped), ensure_ascii=False), getattr(article, "province", None),
     )  # fmt: skip
 
 
@@ -300,31 +324,93 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def write_article(self, article: Article, extraction: Extraction, run_id: str, versions_key: str) -> bool:
+    def write_article(
+        self,
+        article: Article,
+        extraction: Extraction,
+        run_id: str,
+        versions_key: str,
+        tokens: CachedTokens | None = None,
+    ) -> bool:
         """Store one article and its records, replacing any earlier rows of it, in one transaction.
 
         Earlier rows are those of the same ``article_id`` and, since the id of an
         article without URL is a hash of its text, those of any article without
         URL stored from the same ``source`` (an edited .txt file is a new version,
-        not a second article).  Returns True when earlier rows were replaced.
+        not a second article).  The same transaction stores the article's
+        sentence offsets, logs the write and its rows (``article_writes``,
+        ``*_history``; an earlier version replaced under another id is logged as
+        deleted) and, when given, caches the article's tokens.  Returns True when
+        earlier rows were replaced.
         """
+        aid = article.article_id
         rows = {
-            "stats": record_rows("stats", article.article_id, run_id, extraction.stats),
-            "models": record_rows("models", article.article_id, run_id, extraction.models),
-            "units": record_rows("units", article.article_id, run_id, extraction.units),
+            "stats": record_rows("stats", aid, run_id, extraction.stats),
+            "models": record_rows("models", aid, run_id, extraction.models),
+            "units": record_rows("units", aid, run_id, extraction.units),
         }
+        sentences = [(aid, i, s, e) for i, (s, e) in enumerate(split_sentences(article.text))]
         with self._transaction():
-            existed = self._delete_article(article)
+            replaced = self._delete_article(article)
             self.con.execute(
                 _insert_sql("articles", _ARTICLE_COLUMNS), article_row(article, run_id, versions_key)
             )
             for table, table_rows in rows.items():
-                if table_rows:
-                    self.con.executemany(_insert_sql(table, record_columns(table)), table_rows)
-        return existed
+                self._insert_rows(table, record_columns(table), table_rows)
+            self._insert_rows("sentences", ("article_id", "idx", "start", "end"), sentences)
+            for old in replaced:
+                if old != aid:
+                    self._log_write(run_id, old, None, deleted=True)
+            self._log_write(run_id, aid, article, versions_key=versions_key)
+            if tokens is not None:
+                self.con.execute(
+                    "INSERT INTO token_cache VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [article.content_hash, tokens.tokenizer_key, list(tokens.starts), list(tokens.ends)],
+                )
+        return bool(replaced)
 
-    def _delete_article(self, article: Article) -> bool:
-        """Delete the article's rows and those of earlier versions of its input; True if any."""
+    def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+        """Insert rows with one multi-row ``INSERT`` per batch: DuckDB's ``executemany`` runs one
+        statement per row, which made storing cost as much as extracting."""
+        for i in range(0, len(rows), _INSERT_BATCH):
+            batch = rows[i : i + _INSERT_BATCH]
+            marks = "(" + ", ".join("?" for _ in columns) + ")"
+            sql = f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) VALUES " + ", ".join(
+                marks for _ in batch
+            )
+            self.con.executemany(sql, [[v for row in batch for v in row]])  # one statement
+
+    def _log_write(
+        self, run_id: str, article_id: str, article: Article | None, versions_key: str | None = None,
+        deleted: bool = False,
+    ) -> None:  # fmt: skip
+        """Record in the history that ``run_id`` wrote (or deleted) an article, with its current rows."""
+        self.con.execute(
+            "DELETE FROM article_writes WHERE run_id = ? AND article_id = ?", [run_id, article_id]
+        )
+        doc = article.doc if article else self._history_doc(article_id)
+        self.con.execute(
+            "INSERT INTO article_writes VALUES (?, ?, ?, ?, ?, ?)",
+            [run_id, article_id, doc, article.content_hash if article else None, versions_key, deleted],
+        )
+        for table in RECORD_TABLES:
+            self.con.execute(
+                f"DELETE FROM {table}_history WHERE run_id = ? AND article_id = ?", [run_id, article_id]
+            )
+            if not deleted:
+                self.con.execute(
+                    f"INSERT INTO {table}_history BY NAME SELECT * FROM {table} WHERE article_id = ?",
+                    [article_id],
+                )
+
+    def _history_doc(self, article_id: str) -> str:
+        row = self.con.execute(
+            "SELECT doc FROM article_writes WHERE article_id = ? AND doc IS NOT NULL LIMIT 1", [article_id]
+        ).fetchone()
+        return row[0] if row else article_id
+
+    def _delete_article(self, article: Article) -> list[str]:
+        """Delete the article's rows and those of earlier versions of its input; return their ids."""
         ids = [
             r[0]
             for r in self.con.execute(
@@ -334,7 +420,16 @@ class Store:
         ]
         for table in ARTICLE_TABLES:
             self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
-        return bool(ids)
+        return ids
+
+    # -- token cache ----------------------------------------------------------
+    def cached_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None:
+        """The tokens cached for this cleaned text and tokenizer, or None."""
+        row = self.con.execute(
+            "SELECT starts, ends FROM token_cache WHERE content_hash = ? AND tokenizer_key = ?",
+            [content_hash, tokenizer_key],
+        ).fetchone()
+        return CachedTokens(tokenizer_key, tuple(row[0]), tuple(row[1])) if row else None
 
     # -- runs and failures ----------------------------------------------------
     def start_run(self, info: RunInfo) -> None:
@@ -344,11 +439,11 @@ class Store:
             self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             self.con.execute(
                 "INSERT INTO runs (run_id, started_at, dvk_version, tokenizer, versions_json, config_hash,"
-                " inputs_json, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
+                " inputs_json, status, command) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
                 [
                     info.run_id, utcnow(), info.dvk_version, info.tokenizer,
                     json.dumps(info.versions, sort_keys=True, ensure_ascii=False), info.config_hash,
-                    json.dumps(list(info.inputs), ensure_ascii=False),
+                    json.dumps(list(info.inputs), ensure_ascii=False), info.command,
                 ],
             )  # fmt: skip
 
@@ -433,14 +528,19 @@ def open_store(directory: Path, read_only: bool = False) -> Store:
         raise
     store = Store(directory, con, read_only)
     try:
-        _check_schema(store)
+        upgraded = _check_schema(store)
     except BaseException:
         store.close()
         raise
+    if not upgraded:  # an older dataset opened for reading: upgrade it once with a writer, then reopen
+        store.close()
+        open_store(directory).close()
+        return open_store(directory, read_only=True)
     return store
 
 
-def _check_schema(store: Store) -> None:
+def _check_schema(store: Store) -> bool:
+    """Create or upgrade the schema; False when a read-only store needs migrations it cannot apply."""
     con = store.con
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
@@ -450,12 +550,20 @@ def _check_schema(store: Store) -> None:
             raise NoDatasetError(f"{store.directory / DB_NAME} is not a dvk dataset (no meta table)")
         con.execute("BEGIN TRANSACTION")
         con.execute(SCHEMA_SQL)
-        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(migrations.BASE_VERSION)])
         con.execute("COMMIT")
-        return
+        migrations.migrate(con)
+        return True
     found = store.schema_version()
-    if found != SCHEMA_VERSION:
+    known = {str(v) for v in range(migrations.BASE_VERSION, migrations.LATEST_VERSION + 1)}
+    if found not in known:
         raise SchemaVersionError(
-            f"{store.directory} has storage schema version {found}, this dvk writes {SCHEMA_VERSION};"
-            " write to a new folder"
+            f"{store.directory} has storage schema version {found}, this dvk reads versions"
+            f" {migrations.BASE_VERSION} to {SCHEMA_VERSION}; write to a new folder"
         )
+    if not migrations.pending(con):
+        return True
+    if store.read_only:
+        return False
+    migrations.migrate(con)
+    return True

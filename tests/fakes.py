@@ -60,10 +60,12 @@ class FakeExtractor:
     """Stands in for ``extractors.pipeline.Extractor``: same API, :func:`fake_extract` inside."""
 
     def __init__(
-        self, tokenizer: str = "underthesea", extractors: str = "rules", version: str = FAKE_VERSION
+        self, tokenizer: str = "underthesea", extractors: str = "rules", version: str | None = None
     ) -> None:
         self.tokenizer = tokenizer
         self.extractors = extractors
+        # DVK_FAKE_VERSION stands for an extractor version change (the `dvk rerun` tests)
+        version = version or os.environ.get("DVK_FAKE_VERSION", FAKE_VERSION)
         self.versions = {FAKE: version, "tokenizer": tokenizer}
 
     def extract(self, article: Article) -> Extraction:
@@ -114,11 +116,11 @@ def _install_blocking_fake() -> None:
     original = pipeline.storage.Store.write_article
     written = {"n": 0}
 
-    def write_then_hang(self: pipeline.storage.Store, *args: object) -> bool:
+    def write_then_hang(self: pipeline.storage.Store, *args: object, **kwargs: object) -> bool:
         if written["n"] >= block_after:  # the articles row goes in, then the records hang
             self.con = _HangOnExecutemany(self.con)  # type: ignore[assignment]
         written["n"] += 1
-        return original(self, *args)
+        return original(self, *args, **kwargs)
 
     pipeline.storage.Store.write_article = write_then_hang
 

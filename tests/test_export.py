@@ -16,10 +16,13 @@ from pipeline.export import ARTICLE_KEYS, export_csv, export_jsonl
 from pipeline.storage import TABLES, open_store, versions_key
 
 VKEY = versions_key({"dvk.rules": "1"})
-STAT_KEYS = [*StatRecord.SCHEMA_FIELDS, "sentence", "start", "end", "extractor", "extractor_version"]
-MODEL_KEYS = [*ModelRecord.SCHEMA_FIELDS, "sentence", "start", "end", "extractor", "extractor_version"]
-UNIT_KEYS = [*UnitRecord.SCHEMA_FIELDS, "written", "organisation", "sentence", "start", "end", "extractor",
+NOW_KEYS = ["province_now", "ward_now", "ward_now_status"]  # extra fields: units after the 2025 reform
+STAT_KEYS = [*StatRecord.SCHEMA_FIELDS, *NOW_KEYS, "organisation", "sentence", "start", "end", "extractor",
              "extractor_version"]  # fmt: skip
+MODEL_KEYS = [*ModelRecord.SCHEMA_FIELDS, *NOW_KEYS, "organisation", "sentence", "start", "end", "extractor",
+              "extractor_version"]  # fmt: skip
+UNIT_KEYS = [*UnitRecord.SCHEMA_FIELDS, "written", "organisation", *NOW_KEYS, "sentence", "start", "end",
+             "extractor", "extractor_version"]  # fmt: skip
 
 
 def prov(start: int) -> Provenance:

@@ -82,6 +82,7 @@ def test_write_article_stores_article_and_records(tmp_path: Path) -> None:
             "stats": 2,
             "models": 1,
             "units": 1,
+            "sentences": 1,
             "runs": 0,
             "failures": 0,
         }

@@ -1,0 +1,125 @@
+"""A rerun after an extractor version change against a full run (issue 5; target: at least 3x faster).
+
+Builds a corpus of N invented articles by replicating the sample corpus's ``.txt`` files
+(each copy's headline gets a distinct ending, so each is its own article), or reads the
+synthetic generator's output when given a folder.  Then, with one extractor built before
+timing (model loading excluded from both):
+
+1. ``full``: ``dvk run`` into a new dataset (read, clean, tokenize, extract, store);
+2. ``rerun``: ``dvk rerun`` after a simulated version change (a copy of the extractor
+   whose versions dict has ``dvk.rules`` bumped): every article is stale and re-extracted
+   from the stored text and the cached tokens;
+3. ``rerun, cache emptied``: the same after deleting ``token_cache`` (tokenizing again);
+4. ``rerun, nothing changed``: the versions as stored: every article is skipped.
+
+It also splits one pass over the articles into tokenizing and the extractor components
+(what a cached rerun still pays), to say where the time goes.  Prints a Markdown table.
+
+Usage: ``.venv/bin/python bench/bench_rerun.py [--n 200] [--tokenizer underthesea|pyvi] [--corpus DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def make_corpus(folder: Path, n: int) -> Path:
+    """``n`` .txt articles: the sample .txt files cycled, each copy's headline ending its own way."""
+    sources = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        src = sources[i % len(sources)]
+        title, rest = src.read_text(encoding="utf-8").split("\n", 1)
+        (folder / f"r{i:05d}_{src.name}").write_text(f"{title} (tin số {i})\n{rest}", encoding="utf-8")
+    return folder
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t, out
+
+
+def split_stages(extractor, dataset: Path) -> tuple[float, float]:
+    """Seconds spent tokenizing and in the extractor components over the stored articles."""
+    from extractors.tokenizer import tokenize
+    from pipeline.rerun import stale_articles
+    from pipeline.storage import open_store
+
+    t_tok = t_ext = 0.0
+    with open_store(dataset, read_only=True) as store:
+        articles = list(stale_articles(store, "none"))
+    for a in articles:
+        t = time.perf_counter()
+        tokens = tokenize(a.text, extractor.tokenizer)
+        t_tok += time.perf_counter() - t
+        t = time.perf_counter()
+        extractor.extract(a, tokens=tokens)
+        t_ext += time.perf_counter() - t
+    return t_tok, t_ext
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=200, help="articles to generate (ignored with --corpus)")
+    ap.add_argument("--tokenizer", default="underthesea", choices=("underthesea", "pyvi"))
+    ap.add_argument("--corpus", type=Path, help="a folder of articles to use instead")
+    args = ap.parse_args(argv)
+
+    from pipeline.orchestrate import build_extractor, run_pipeline
+    from pipeline.rerun import rerun_pipeline
+    from pipeline.storage import open_store
+
+    extractor = build_extractor(args.tokenizer)
+    bumped = copy.copy(extractor)
+    bumped.versions = {**extractor.versions, "dvk.rules": extractor.versions["dvk.rules"] + "+bench"}
+    bumped2 = copy.copy(extractor)
+    bumped2.versions = {**extractor.versions, "dvk.rules": extractor.versions["dvk.rules"] + "+bench2"}
+    with tempfile.TemporaryDirectory(prefix="dvk-bench-rerun-") as tmp:
+        tmp_path = Path(tmp)
+        corpus = args.corpus or make_corpus(tmp_path / "in", args.n)
+        warm = tmp_path / "warm"  # load the backend and the components once, outside the timings
+        run_pipeline(
+            [str(next(p for p in sorted(corpus.iterdir()) if p.is_file()))], warm, extractor=extractor
+        )
+        shutil.rmtree(warm)
+
+        out = tmp_path / "ds"
+        t_full, full = timed(run_pipeline, [str(corpus)], out, extractor=extractor)
+        n = full.n_new
+        t_rerun, rerun = timed(rerun_pipeline, out, extractor=bumped)
+        with open_store(out) as store:
+            store.con.execute("DELETE FROM token_cache")
+        t_nocache, nocache = timed(rerun_pipeline, out, extractor=bumped2)
+        t_same, same = timed(rerun_pipeline, out, extractor=bumped2)
+        t_tok, t_ext = split_stages(extractor, out)
+    assert rerun.n_new == nocache.n_new == n and same.n_new == 0, (rerun, nocache, same)
+
+    print(f"{n} articles, tokenizer {args.tokenizer}\n")
+    print("| pass | seconds | articles/s | full run ÷ this |")
+    print("|---|--:|--:|--:|")
+    for name, t in (
+        ("full run (`dvk run`, new dataset)", t_full),
+        ("rerun after a version change (cached tokens)", t_rerun),
+        ("rerun after a version change, token cache emptied", t_nocache),
+        ("rerun, nothing changed", t_same),
+    ):
+        print(f"| {name} | {t:.1f} | {n / t:.1f} | {t_full / t:.2f}× |")
+    print(
+        f"\nOne pass over the {n} articles: tokenizing {t_tok:.1f} s ({1000 * t_tok / n:.0f} ms/article),"
+        f" extractor components on given tokens {t_ext:.1f} s ({1000 * t_ext / n:.0f} ms/article)."
+    )
+
+
+if __name__ == "__main__":
+    main()

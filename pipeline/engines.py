@@ -1,0 +1,397 @@
+"""Scale-out: run the clean and extract stages on several processes, or on a Dask cluster.
+
+A run has one writer (the DuckDB dataset takes one) and many hands.  The expensive stages,
+cleaning and extraction, are done by :func:`prepare` wherever there is a CPU; the parent
+process commits each :class:`Outcome` with :func:`commit`, in input order, so that a run
+on N workers stores exactly what a run on one stores (and the export is byte for byte the
+same).
+
+- ``local`` engine (:func:`pool_outcomes`): the parent streams the articles of the input
+  files (read, then the keyword prefilter) to a ``ProcessPoolExecutor`` of ``workers``
+  processes, each holding one Extractor (inherited from the parent by ``fork`` where the
+  platform has it, else built once per process), with a bounded number of articles in flight.
+- ``dask`` engine (:func:`dask_outcomes`): a ``dask.bag`` over partitions of the *file list*
+  (never of the articles: a worker reads its files itself, so the parent holds no article it
+  is not writing); each partition is read, prefiltered, cleaned and extracted on a worker
+  (:func:`process_partition`, the same code, extractors unchanged, one Extractor per worker
+  process) and comes back as records, a bounded window of partitions at a time.  Workers
+  must see the input files at the same paths (a shared file system) and run the same dvk:
+  a worker whose extractor versions differ from the parent's stops the run.
+
+Articles already stored with the same content and extractor versions are skipped before
+extraction, as in a serial run: the workers get the set of (article id, content hash) keys
+current in the dataset when the run starts (about 100 bytes per stored article), and the
+writer checks again before it writes (an article met twice in one run is stored once).
+The workers do not read the dataset's token cache (they tokenize); the tokens they make are
+cached by the writer as in a serial run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corpus.ingest import IngestFailure, is_warc
+from corpus.prefilter import Prefilter
+from corpus.records import Article, RawArticle
+from pipeline.errors import BadOptionError, DvkError
+
+if TYPE_CHECKING:
+    from extractors.pipeline import Extractor
+    from extractors.records import Extraction
+    from pipeline.orchestrate import Progress, RunSummary
+    from pipeline.storage import Store
+
+ENGINES = ("local", "dask")
+#: Articles (local engine) or partitions (dask) in flight per worker.
+WINDOW_PER_WORKER = 4
+
+# What became of one input: the stage it reached.
+READ_FAILED, FILTERED, CLEAN_FAILED, UNCHANGED, EXTRACT_FAILED, EXTRACTED = (
+    "read_failed", "filtered", "clean_failed", "unchanged", "extract_failed", "extracted",
+)  # fmt: skip
+
+
+class EngineError(DvkError):
+    """The engine cannot run as asked (a worker with other extractor versions, a lost cluster)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleOptions:
+    """How a run is spread over processes, and which pages the keyword prefilter drops.
+
+    ``prefilter`` applies to every input; without one, WARC input is prefiltered with the
+    default terms unless ``warc_prefilter`` is False.
+    """
+
+    engine: str = "local"
+    workers: int = 1
+    scheduler: str | None = None
+    prefilter: Prefilter | None = None
+    warc_prefilter: bool = True
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise BadOptionError(f"unknown engine {self.engine!r}: use one of {', '.join(ENGINES)}")
+        if self.workers < 1:
+            raise BadOptionError("--workers must be at least 1")
+        if self.scheduler and self.engine != "dask":
+            raise BadOptionError("--scheduler needs --engine dask")
+
+    @property
+    def parallel(self) -> bool:
+        return self.engine == "dask" or self.workers > 1
+
+    def prefilter_for(self, path: Path) -> Prefilter | None:
+        """The prefilter for the articles of one input file (None: keep them all)."""
+        if self.prefilter is not None:
+            return self.prefilter
+        return Prefilter() if self.warc_prefilter and is_warc(Path(path)) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractorSpec:
+    """What a worker process needs to build the run's Extractor itself."""
+
+    tokenizer: str
+    extractors: str = "rules"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the expensive stages made of one input; :func:`commit` stores it."""
+
+    kind: str
+    source: str
+    doc: str
+    reason: str = ""
+    article: Article | None = None
+    extraction: Extraction | None = None
+    tokens: Any = None  # the tokens to cache with the article (pipeline.storage.CachedTokens), if any
+
+
+class _NoTokenCache:
+    """What a worker has instead of the dataset's token cache: nothing cached (it tokenizes)."""
+
+    def cached_tokens(self, content_hash: str, tokenizer_key: str) -> None:
+        return None
+
+
+# -- the stages, wherever they run ---------------------------------------------------------------
+def screen(item: RawArticle | IngestFailure, prefilter: Prefilter | None) -> Outcome | None:
+    """An Outcome for an input that stops before cleaning (unreadable, or prefiltered), else None."""
+    if isinstance(item, IngestFailure):
+        return Outcome(READ_FAILED, item.source, item.doc, item.reason)
+    if prefilter is not None and not prefilter.keeps(item):
+        return Outcome(FILTERED, item.source, item.doc)
+    return None
+
+
+def content_key(article_id: str, content_hash: str) -> str:
+    return f"{article_id}:{content_hash}"
+
+
+def prepare(item: RawArticle | IngestFailure, extractor: Extractor, known: frozenset[str]) -> Outcome:
+    """Clean and extract one article (the serial run's stages, in the same order), without storing."""
+    from pipeline.orchestrate import _clean, _describe, _extract
+
+    if isinstance(item, IngestFailure):
+        return Outcome(READ_FAILED, item.source, item.doc, item.reason)
+    try:
+        article = _clean(item)
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+        return Outcome(CLEAN_FAILED, item.source, item.doc, _describe(exc))
+    if content_key(article.article_id, article.content_hash) in known:
+        return Outcome(UNCHANGED, article.source, article.doc, article=article)
+    try:
+        extraction, tokens = _extract(_NoTokenCache(), extractor, article)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001
+        return Outcome(EXTRACT_FAILED, article.source, article.doc, _describe(exc), article=article)
+    return Outcome(
+        EXTRACTED, article.source, article.doc, article=article, extraction=extraction, tokens=tokens
+    )
+
+
+def commit(outcome: Outcome, store: Store, vkey: str, summary: RunSummary) -> None:
+    """Store one Outcome and count it, exactly as the serial run does for the same article."""
+    from pipeline.orchestrate import _describe, _fail
+
+    kind, article = outcome.kind, outcome.article
+    if kind == READ_FAILED:
+        _fail(store, summary, outcome.source, outcome.doc, f"read: {outcome.reason}")
+        return
+    summary.n_read += 1
+    if kind == FILTERED:
+        summary.n_filtered += 1
+    elif kind == CLEAN_FAILED:
+        _fail(store, summary, outcome.source, outcome.doc, f"clean: {outcome.reason}")
+    elif article is None:
+        raise EngineError(f"{outcome.doc}: outcome {kind!r} without its article")
+    elif kind == UNCHANGED or store.has_current(article.article_id, article.content_hash, vkey):
+        summary.n_unchanged += 1
+    elif kind == EXTRACT_FAILED:
+        _fail(store, summary, article.source, article.doc, f"extract: {outcome.reason}")
+    else:
+        try:
+            replaced = store.write_article(
+                article, outcome.extraction, summary.run_id, vkey, tokens=outcome.tokens
+            )
+        except Exception as exc:  # noqa: BLE001
+            _fail(store, summary, article.source, article.doc, f"store: {_describe(exc)}")
+            return
+        summary.n_new += 1
+        summary.n_replaced += int(replaced)
+
+
+def current_keys(store: Store, vkey: str) -> frozenset[str]:
+    """Keys (:func:`content_key`) of the articles stored with these extractor versions."""
+    rows = store.con.execute(
+        "SELECT article_id, content_hash FROM articles WHERE versions_key = ?", [vkey]
+    ).fetchall()
+    return frozenset(content_key(a, h) for a, h in rows)
+
+
+def read_screened(
+    path: Path, scale: ScaleOptions
+) -> Iterator[tuple[RawArticle | IngestFailure, Outcome | None]]:
+    """Each input of one file with its early Outcome (None when it goes on to cleaning)."""
+    from pipeline.orchestrate import _read_file
+
+    prefilter = scale.prefilter_for(path)
+    for item in _read_file(path):
+        yield item, screen(item, prefilter)
+
+
+def run_engine(
+    files: Sequence[Path],
+    store: Store,
+    extractor: Extractor,
+    spec: ExtractorSpec,
+    summary: RunSummary,
+    scale: ScaleOptions,
+    progress: Callable[[Progress], object] | None = None,
+) -> None:
+    """Process ``files`` on the chosen engine and commit every outcome in input order."""
+    from pipeline.orchestrate import Progress
+    from pipeline.storage import versions_key
+
+    vkey = versions_key(extractor.versions)
+    known = current_keys(store, vkey)
+    if scale.engine == "dask":
+        outcomes = dask_outcomes(files, spec, scale, known, vkey)
+    else:
+        outcomes = pool_outcomes(files, extractor, spec, scale, known)
+    for files_done, outcome in outcomes:
+        commit(outcome, store, vkey, summary)
+        if progress is not None:
+            done = summary.n_new + summary.n_unchanged + summary.n_failed + summary.n_filtered
+            progress(Progress(files_done, summary.n_files, done, outcome.doc))
+
+
+# -- local engine: a process pool ---------------------------------------------------------------
+_worker_extractor: Any = None
+_worker_known: frozenset[str] = frozenset()
+
+
+def _init_worker(extractor: Extractor | None, spec: ExtractorSpec, known: frozenset[str]) -> None:
+    """Set up a pool process: its Extractor (inherited when forked, else built once) and the keys."""
+    global _worker_extractor, _worker_known
+    if extractor is None:
+        from pipeline.orchestrate import build_extractor
+
+        extractor = build_extractor(spec.tokenizer, spec.extractors)
+    _worker_extractor, _worker_known = extractor, known
+
+
+def _prepare_in_worker(item: RawArticle) -> Outcome:
+    return prepare(item, _worker_extractor, _worker_known)
+
+
+def pool_outcomes(
+    files: Sequence[Path],
+    extractor: Extractor,
+    spec: ExtractorSpec,
+    scale: ScaleOptions,
+    known: frozenset[str],
+) -> Iterator[tuple[int, Outcome]]:
+    """(files done, Outcome) of every input, in input order, cleaned and extracted by a process pool.
+
+    The parent reads and screens; at most ``WINDOW_PER_WORKER * workers`` articles are in flight.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    forked = "fork" in methods
+    context = multiprocessing.get_context("fork" if forked else "spawn")
+    initargs = (extractor if forked else None, spec, known)
+    window = WINDOW_PER_WORKER * scale.workers
+    pending: deque[tuple[int, Future[Outcome] | Outcome]] = deque()
+    with ProcessPoolExecutor(scale.workers, context, initializer=_init_worker, initargs=initargs) as pool:
+        for n, path in enumerate(files):
+            for item, early in read_screened(path, scale):
+                entry = early if early is not None else pool.submit(_prepare_in_worker, item)
+                pending.append((n, entry))
+                while len(pending) > window:
+                    yield _settle(pending.popleft())
+        while pending:
+            yield _settle(pending.popleft())
+
+
+def _settle(entry: tuple[int, Future[Outcome] | Outcome]) -> tuple[int, Outcome]:
+    n, value = entry
+    return n, value.result() if isinstance(value, Future) else value
+
+
+# -- dask engine ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PartitionTask:
+    """What every partition needs: how to build the extractor, which versions, what is stored."""
+
+    spec: ExtractorSpec
+    scale: ScaleOptions
+    vkey: str
+    known: frozenset[str]
+
+
+@dataclass(slots=True)
+class PartitionResult:
+    """The outcomes of one partition's files, with the number of files and the worker's versions key."""
+
+    vkey: str
+    n_files: int
+    outcomes: list[Outcome]
+
+
+def process_partition(paths: Iterable[str], task: PartitionTask) -> list[PartitionResult]:
+    """Read, prefilter, clean and extract the files of one partition (runs on a Dask worker)."""
+    from pipeline.orchestrate import build_extractor
+    from pipeline.storage import versions_key
+
+    extractor = build_extractor(task.spec.tokenizer, task.spec.extractors)  # cached per process
+    wkey = versions_key(extractor.versions)
+    if wkey != task.vkey:
+        return [PartitionResult(wkey, 0, [])]
+    outcomes: list[Outcome] = []
+    n_files = 0
+    for path in paths:
+        n_files += 1
+        for item, early in read_screened(Path(path), task.scale):
+            outcomes.append(early if early is not None else prepare(item, extractor, task.known))
+    return [PartitionResult(wkey, n_files, outcomes)]
+
+
+def partition_count(n_files: int, n_workers: int) -> int:
+    """How many partitions to cut the file list into: several per worker, at most one per file."""
+    return max(1, min(n_files, n_workers * WINDOW_PER_WORKER))
+
+
+def dask_outcomes(
+    files: Sequence[Path], spec: ExtractorSpec, scale: ScaleOptions, known: frozenset[str], vkey: str
+) -> Iterator[tuple[int, Outcome]]:
+    """(files done, Outcome) of every input, in input order, from a Dask cluster.
+
+    Connects to ``scale.scheduler``, or starts a LocalCluster of ``scale.workers`` processes
+    (closed at the end).  At most ``WINDOW_PER_WORKER`` partitions per worker are computed at once.
+    """
+    if not files:
+        return
+    import dask
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scale.scheduler:
+        client = Client(scale.scheduler, timeout="30s")
+    else:
+        cluster = LocalCluster(n_workers=scale.workers, processes=True, threads_per_worker=1)
+        client = Client(cluster)
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or scale.workers)
+        task = dask.delayed(PartitionTask(spec, scale, vkey, known), pure=True)
+        bag = db.from_sequence([str(f) for f in files], npartitions=partition_count(len(files), n_workers))
+        parts = iter(bag.map_partitions(process_partition, task).to_delayed())
+        pending = deque(client.compute(d) for d in islice(parts, WINDOW_PER_WORKER * n_workers))
+        files_done = 0
+        while pending:
+            future = pending.popleft()
+            results = future.result()
+            future.release()
+            nxt = next(parts, None)
+            if nxt is not None:
+                pending.append(client.compute(nxt))
+            for result in results:
+                if result.vkey != vkey:
+                    raise EngineError(
+                        f"a Dask worker has other extractor versions ({result.vkey} vs {vkey}):"
+                        " install the same dvk on every worker"
+                    )
+                files_done += result.n_files
+                for outcome in result.outcomes:
+                    yield files_done, outcome
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+__all__ = [
+    "ENGINES",
+    "EngineError",
+    "ExtractorSpec",
+    "Outcome",
+    "PartitionTask",
+    "ScaleOptions",
+    "commit",
+    "current_keys",
+    "dask_outcomes",
+    "partition_count",
+    "pool_outcomes",
+    "prepare",
+    "process_partition",
+    "run_engine",
+    "screen",
+]
