@@ -148,7 +148,7 @@ def test_runs_lists_every_run_and_diff_shows_appeared_disappeared_changed(
     listed = dvk("runs", out)
     assert listed.exit_code == 0, listed.output
     assert run_a in listed.stdout and run_b in listed.stdout and "fake.regex=1" in listed.stdout
-    shown = dvk("diff", out, run_a[:17], "latest", "--examples", "1")
+    shown = dvk("diff", out, run_a[:-1], "latest", "--examples", "1")  # a unique prefix
     assert shown.exit_code == 0, shown.output
     assert "stats: appeared 3, disappeared 1, changed 1, unchanged 6" in shown.stdout
     assert "  - a001.txt  value: 4; item: mô hình" in shown.stdout
