@@ -333,7 +333,7 @@ def card(articles: Sequence[AnnotatedArticle], n_rows: int, seed: int, scores: d
         "from the text): rules = extractors.domains.classify_domain, ml = this classifier, ml+stats = "
         "trained with the statistics' fields too, hybrid = the rules' field, the classifier's where the "
         f"rules give none or its probability is at least {HYBRID_CONFIDENCE}. "
-        "Measure with `.venv/bin/python bench/cv_domain_classifier.py`.",
+        "Measure with `.venv/bin/python bench/cv_component.py domain_classifier`.",
     )
 
 

@@ -413,7 +413,7 @@ def train(articles: Sequence[AnnotatedArticle], seed: int = 13) -> tuple[str, Mo
         "extractors.model_names.find_model_names; ml = candidates with probability >= 0.5; hybrid = the "
         f"rules, less rule models below {REMOVE_BELOW}, plus refused candidates above {ADD_ABOVE} "
         "(thresholds measured; >1 / 0 mean hybrid equals the rules because no threshold beat them). "
-        "Measure with `.venv/bin/python bench/cv_model_name_detector.py`.",
+        "Measure with `.venv/bin/python bench/cv_component.py model_name_detector`.",
     )
     return model.dumps(), card
 
