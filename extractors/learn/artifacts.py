@@ -77,6 +77,16 @@ def load_model_json(name: str, models_dir: Path | None = None) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def require_model_json(name: str, models_dir: Path | str | None = None) -> dict:
+    """The artifact of a component, or a clear error saying how to build it."""
+    data = load_model_json(name, Path(models_dir) if models_dir else None)
+    if data is None:
+        raise FileNotFoundError(
+            f"no trained {name} in {models_dir or 'models/'}: run `dvk train --component {name}` first"
+        )
+    return data
+
+
 def artifact_version(name: str, models_dir: Path | None = None) -> str | None:
     path = (models_dir or MODELS_DIR) / name / "meta.json"
     if not path.is_file():

@@ -41,7 +41,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import attach, gazetteer
-from extractors.learn.artifacts import ModelCard, load_model_json
+from extractors.learn.artifacts import ModelCard, require_model_json
 from extractors.learn.data import AnnotatedArticle, article_folds
 from extractors.learn.linear import LinearModel
 from extractors.unit_grammar import LEVEL_RANK, NON_PARTICIPANTS, fold, inside, paren_spans
@@ -658,12 +658,7 @@ class Ranker:
 
 
 def load(models_dir: Path | None = None) -> Ranker:
-    data = load_model_json(NAME, models_dir)
-    if data is None:
-        raise FileNotFoundError(
-            f"no trained {NAME} in {models_dir or 'models/'}: run `dvk train --component {NAME}`"
-        )
-    return Ranker.from_json(data)
+    return Ranker.from_json(require_model_json(NAME, models_dir))
 
 
 @Language.factory(PIPE, default_config={"mode": "hybrid", "models_dir": None})

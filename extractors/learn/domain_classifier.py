@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 
 from corpus.normalize import fold_tone_marks
 from extractors import domains
-from extractors.learn.artifacts import ModelCard, load_model_json
+from extractors.learn.artifacts import ModelCard, require_model_json
 from extractors.learn.data import AnnotatedArticle, article_folds
 from extractors.learn.gold_models import context_at, gold_models
 from extractors.learn.linear import LinearModel
@@ -219,11 +219,7 @@ def relabel(doc: Doc, model: LinearModel, mode: str) -> Doc:
 
 def load(models_dir: Path | None = None) -> LinearModel:
     """The committed artifact (or the one in ``models_dir``)."""
-    data = load_model_json(NAME, Path(models_dir) if models_dir else None)
-    if data is None:
-        where = models_dir or "models/"
-        raise FileNotFoundError(f"no trained {NAME} in {where}: run `dvk train --component {NAME}` first")
-    return LinearModel.from_json(data)
+    return LinearModel.from_json(require_model_json(NAME, models_dir))
 
 
 @Language.factory(PIPE, default_config={"mode": "hybrid", "models_dir": None})

@@ -37,7 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import model_names as mn
-from extractors.learn.artifacts import ModelCard, load_model_json
+from extractors.learn.artifacts import ModelCard, require_model_json
 from extractors.learn.data import AnnotatedArticle, article_folds
 from extractors.learn.gold_models import name_key, same_name
 from extractors.learn.linear import LinearModel
@@ -422,11 +422,7 @@ def train(articles: Sequence[AnnotatedArticle], seed: int = 13) -> tuple[str, Mo
 
 
 def load(models_dir: Path | None = None) -> LinearModel:
-    data = load_model_json(NAME, Path(models_dir) if models_dir else None)
-    if data is None:
-        where = models_dir or "models/"
-        raise FileNotFoundError(f"no trained {NAME} in {where}: run `dvk train --component {NAME}` first")
-    return LinearModel.from_json(data)
+    return LinearModel.from_json(require_model_json(NAME, models_dir))
 
 
 def apply(doc: Doc, model: LinearModel, mode: str) -> Doc:

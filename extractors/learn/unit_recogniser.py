@@ -36,7 +36,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.learn.artifacts import ModelCard, load_model_json
+from extractors.learn.artifacts import ModelCard, require_model_json
 from extractors.learn.data import AnnotatedArticle, article_folds
 from extractors.learn.linear import LinearModel
 from extractors.unit_grammar import LOCALITY_TYPES, TYPE_RE, fold, is_cap
@@ -417,11 +417,7 @@ class Recogniser:
 
 
 def load(models_dir: Path | None = None) -> Recogniser:
-    data = load_model_json(NAME, models_dir)
-    if data is None:
-        raise FileNotFoundError(
-            f"no trained {NAME} in {models_dir or 'models/'}: run `dvk train --component {NAME}`"
-        )
+    data = require_model_json(NAME, models_dir)
     if data.get("kind") != "dvk.unit_recogniser.v1":
         raise ValueError(f"not a unit recogniser: {data.get('kind')!r}")
     th = data.get("hybrid_threshold")
