@@ -3,17 +3,23 @@
 A number rarely has its unit and period in its own clause.  The rules, in order:
 
 * unit: the first unit mention before the number in its sentence (the subject,
-  measured better than the nearest); else the first one in the earlier sentences of
+  measured better than the nearest; not one that only locates: "tại xã X", an aside
+  in parentheses); else the first one in the earlier sentences of
   its paragraph; for a model, else the topic of the paragraphs before (the last
   unit that opened a paragraph: stacked reports list each unit's models under
   it); else the article's main unit (a figure with no unit near it is the
   article's own: measured on the development set, inheriting topics lost 2 points
   of unit accuracy for statistics and gained 30 for models).
-* period: a time expression in the number's sentence (the nearest before it, else
-  the first after it); else the last one in its paragraph; else the period the
-  headline names; else the first one its lede (the paragraph after the headline) names.  "Đến nay" with no start gives no period.  Relative expressions
-  ("năm qua", "Sau 10 năm triển khai") are counted back from the event year named
-  nearby, or from the article's date.
+* period: a time expression in the number's sentence (the nearest before it, unless
+  it only closes an earlier figure's noun phrase and one follows the number in its
+  clause; else the first after it); else the last one in its paragraph; else the
+  period the headline names; else the first one its lede (the paragraph after the
+  headline) names.  "Đến nay" with no start gives no period, except right after a
+  sentence framed by a year, which it continues; a stock ("hiện duy trì", "nâng tổng
+  số ... lên") has none.  Relative expressions ("năm qua", "Sau 10 năm triển khai")
+  are counted back from the event year named nearby, or from the article's date.
+  Awards, and those taking part in an event, take the event's year where neither
+  their sentence nor their paragraph dates them (SCHEMA.md / NOTES.md: "Dịp này").
 
 Pure functions over offsets; the unit mentions come from :mod:`extractors.units`.
 """
@@ -75,7 +81,7 @@ def anchor_year_at(ctx: PeriodContext, pos: int) -> int | None:
 
 
 def _resolved(ctx: PeriodContext, p: PeriodMention) -> str | None:
-    if p.kind == "cumulative":
+    if p.kind in ("cumulative", "total"):
         return None
     if p.value is not None:
         return p.value
@@ -89,46 +95,110 @@ def _resolved(ctx: PeriodContext, p: PeriodMention) -> str | None:
     return resolve_relative(p, anchor_year_at(ctx, p.start))
 
 
+# Who takes part in an event (a meeting, a contest) is counted at the event: its year.
+_ATTENDS = re.compile(r"(?i)(?<![\wÀ-ỹ])(?:tham\s+dự|về\s+dự|dự\s+thi)(?![\wÀ-ỹ])")
+
+
+def attends_event(text: str, sentence: tuple[int, int]) -> bool:
+    """Whether a sentence counts the people or entries taking part in an event
+    ("... về tham dự buổi gặp mặt", "213 tác phẩm dự thi")."""
+    return bool(_ATTENDS.search(text, sentence[0], sentence[1]))
+
+
 def period_at(ctx: PeriodContext, pos: int, sentence: int, event: bool = False) -> str | None:
     """The period of a number at ``pos`` in sentence ``sentence``.
 
-    ``event``: the number counts awards given at one event; with no period in reach it
-    takes the event's year (the article's date, else the first year the article names)."""
-    period = _period_at(ctx, pos, sentence)
-    if period is None and event:
-        if ctx.article_year:
-            return str(ctx.article_year)
-        years = [p for p in ctx.periods if p.kind == "year"]
-        return years[0].value if years else None
-    return period
+    ``event``: the number counts awards given at one event (or, found here, those taking
+    part in it).  A period its own sentence or paragraph names still wins ("tặng giấy khen
+    cho 14 tập thể ... giai đoạn 2009-2019"); otherwise it takes the event's year, not the
+    span the headline or lede reviews: a single year the headline or lede names, else the
+    article's date, else the last year of the reviewed span, else the first year the
+    article names."""
+    event = event or attends_event(ctx.text, ctx.sentences[sentence])
+    period, source = _period_at(ctx, pos, sentence)
+    if not event or source in ("sentence", "paragraph"):
+        return period
+    if source in ("title", "lede") and period is not None and re.fullmatch(r"\d{4}", period):
+        return period
+    if ctx.article_year:
+        return str(ctx.article_year)
+    if period is not None:
+        return str(year_of(period))
+    years = [p for p in ctx.periods if p.kind == "year"]
+    return years[0].value if years else None
 
 
-def _period_at(ctx: PeriodContext, pos: int, sentence: int) -> str | None:
+def _period_at(ctx: PeriodContext, pos: int, sentence: int) -> tuple[str | None, str | None]:
+    """The period and where it came from: sentence, paragraph, title, lede (or None)."""
     s_start, s_end = ctx.sentences[sentence]
     in_sentence = [p for p in ctx.periods if s_start <= p.start < s_end]
-    if any(p.kind != "cumulative" for p in in_sentence):
-        # "Sau 1 năm triển khai, đến nay ...": the period named wins over "đến nay"
+    c_start, c_end = _clause_bounds(ctx.text, s_start, s_end, pos)
+    if any(p.kind != "cumulative" and c_start <= p.start < c_end for p in in_sentence):
+        # "Sau 1 năm triển khai, đến nay ...": the period named in its clause wins over "đến nay"
         in_sentence = [p for p in in_sentence if p.kind != "cumulative"]
     before = [p for p in in_sentence if p.start < pos]
-    after = [p for p in in_sentence if p.start >= pos]
+    after = [p for p in in_sentence if p.start >= pos and p.kind not in ("cumulative", "total")]
+    after = [p for p in after[:1] if ";" not in ctx.text[pos : p.start] and p.start - pos < 120]
+    para = ctx.paragraphs[_containing(ctx.paragraphs, pos)]
+    earlier = [p for p in ctx.periods if para[0] <= p.start < s_start and p.kind != "total"]
     # the nearest before the number; a period right after it in its clause ("... trong năm 2022")
     if before:
-        return _resolved(ctx, before[-1])
-    after = [p for p in after if p.kind != "cumulative"]
-    if after and ";" not in ctx.text[pos : after[0].start] and after[0].start - pos < 120:
-        return _resolved(ctx, after[0])
-    para = ctx.paragraphs[_containing(ctx.paragraphs, pos)]
-    earlier = [p for p in ctx.periods if para[0] <= p.start < s_start]
+        if after and _qualifies_earlier_figure(ctx.text, s_start, before[-1]):
+            return _resolved(ctx, after[0]), "sentence"
+        if before[-1].kind == "total":
+            return None, "sentence"
+        if before[-1].kind == "cumulative":
+            prev_start = ctx.sentences[sentence - 1][0] if sentence > 0 else s_start
+            return _since_frame(ctx, before[-1], [p for p in earlier if p.start >= prev_start]), "sentence"
+        return _resolved(ctx, before[-1]), "sentence"
+    if after:
+        return _resolved(ctx, after[0]), "sentence"
     if earlier:
-        return _resolved(ctx, earlier[-1])
+        return _resolved(ctx, earlier[-1]), "paragraph"
     if ctx.title_period is not None:
-        return ctx.title_period
+        return ctx.title_period, "title"
     # the frame the article opens with ("Năm 2023, Đảng ủy Khối ... công nhận ...")
     lede_end = _lede_end(ctx.paragraphs)
     opening = [p for p in ctx.periods if p.start < min(para[0], lede_end)]
     if opening and opening[0].kind in ("year", "relative", "range", "half", "quarter"):
-        return _resolved(ctx, opening[0])
-    return None
+        return _resolved(ctx, opening[0]), "lede"
+    return None, None
+
+
+def _clause_bounds(text: str, s_start: int, s_end: int, pos: int) -> tuple[int, int]:
+    """The clause of a sentence holding ``pos``: between the ";" around it."""
+    before = text.rfind(";", s_start, pos)
+    after = text.find(";", pos, s_end)
+    return (before + 1 if before >= 0 else s_start), (after if after >= 0 else s_end)
+
+
+def _since_frame(
+    ctx: PeriodContext, cumulative: PeriodMention, previous: Sequence[PeriodMention]
+) -> str | None:
+    """ "Năm 2018, các đơn vị triển khai ... . Đến nay, ... đăng ký 191 mô hình": a bare "đến
+    nay" right after a sentence framed by a year continues that frame, and the figure is that
+    year's.  ``previous``: the periods of the sentence before (in the same paragraph).  With
+    no such year (or "tính đến tháng 12/2014", "hiện có") it gives no period."""
+    if not re.fullmatch(r"(?i)(?:tính\s+)?đến\s+nay", ctx.text[cumulative.start : cumulative.end]):
+        return None
+    return previous[-1].value if previous and previous[-1].kind == "year" else None
+
+
+# A figure and its item: "93 tập thể", "2.707 gương", "356/382 xã", "100% số"; not a date.
+_FIGURE = re.compile(r"(?<![\w/.,-])\d[\d.,]*(?:/\d[\d.,]*)?\s*%?\s+(?:số\s+)?[a-zà-ỹđ]")
+_DATE = re.compile(r"(?i)(?:ngày|sáng|trưa|chiều|tối|tháng)\s+\d{1,2}(?:\s*[/-]\s*\d{1,4}){0,2}")
+
+
+def _qualifies_earlier_figure(text: str, s_start: int, period: PeriodMention) -> bool:
+    """Whether a period before a number closes the noun phrase of an earlier figure of its
+    clause ("93 tập thể điển hình năm 2019 và 35 gương ... (giai đoạn 2009-2019)") rather
+    than framing the clause ("Năm 2023, ..."; "..., năm 2024 có 30 mô hình").  Such a
+    period belongs to that figure; the number takes the one that follows it, if any."""
+    cut = max(text.rfind(";", s_start, period.start), text.rfind(":", s_start, period.start))
+    clause = text[(cut + 1 if cut >= 0 else s_start) : period.start]
+    if not clause.strip() or clause.rstrip()[-1] in ",;:(–-":
+        return False
+    return bool(_FIGURE.search(_DATE.sub(" ", clause)))
 
 
 def _lede_end(paragraphs: Sequence[tuple[int, int]]) -> int:
@@ -234,7 +304,9 @@ def _is_address(text: str, mention) -> bool:
     before = text[max(0, mention.start - 20) : mention.start]
     if _ADDRESS_BEFORE.search(before):
         return True
-    return before.rstrip().endswith("(")
+    # inside a parenthesis ("3 bản giáp biên (bản Ón, bản Suối Phái)"): an aside that locates
+    aside = text[max(0, mention.start - 80) : mention.start]
+    return aside.rfind("(") > max(aside.rfind(")"), aside.rfind("\n"))
 
 
 def paragraph_topics(

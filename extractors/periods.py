@@ -3,8 +3,9 @@
 Pure functions over the cleaned text.  A period is written as SCHEMA.md writes it:
 ``2022``; a range ``2018-2023``; halves and quarters ``2024-H1``, ``2024-Q3``; an open
 range ``2010-`` ("từ năm 2010 đến nay").  Relative expressions ("năm qua", "trong năm",
-"Sau 10 năm triển khai") need an anchor year (the article's date or the event year
-named nearby) and are resolved by :func:`resolve_relative`.
+"Sau 10 năm triển khai", "từ đầu năm đến nay") need an anchor year (the article's date or
+the event year named nearby) and are resolved by :func:`resolve_relative`.  A goal's year
+("phấn đấu đến năm 2025") is not a period of anything counted and gives no mention.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ class PeriodMention:
     ``value`` is the SCHEMA.md period string, or None for a relative expression
     that still needs an anchor (``relative_years`` says how many years back it
     reaches; 0 means "the anchor year itself").  ``cumulative`` marks "đến nay"
-    / "tính đến" expressions with no start, which give no period.
+    / "tính đến" / "hiện có" expressions with no start, which give no period; ``total``
+    marks "nâng tổng số ... lên", a running total that no period in its sentence dates.
     """
 
     start: int
     end: int
     value: str | None
-    kind: str  # year | range | open | half | quarter | relative | cumulative | event_year
+    # year | range | open | open_rel | half | half_rel | quarter | quarter_rel | relative | cumulative | total
+    kind: str
     relative_years: int | None = None
 
 
@@ -44,6 +47,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?i)\btừ\s+(?:đầu\s+|cuối\s+|giữa\s+)?(?:năm\s+|tháng\s+\d{{1,2}}\s*/\s*|tháng\s+\d{{1,2}}\s+năm\s+)?{_Y}\s*(?:,\s*)?(?:đến|tới)\s+nay"
         ),
     ),
+    # the span or year in a legal act's name ("Nghị quyết 35 ... giai đoạn 2021 - 2025") dates
+    # the act, not a figure: taken, no mention (not after a comma: "Nghị quyết 35, năm 2024 ...")
+    (
+        "document",
+        re.compile(
+            rf"(?i)\b(?:nghị\s+quyết|quyết\s+định|chỉ\s+thị|kết\s+luận)(?:\s+số)?\s+\d[^\s,;.]*"
+            rf"[^.;:\n]{{0,120}}?(?<![,\s])\s+(?P<at>(?:giai\s+đoạn|thời\s+kỳ)\s+{_Y}{_DASH}{_Y}|năm\s+{_Y})"
+        ),
+    ),
+    # "từ đầu năm (nay) đến nay" with no year: open from the anchor year ("2025-")
+    ("open_rel", re.compile(r"(?i)\btừ\s+đầu\s+năm(?:\s+nay)?\s*(?:,\s*)?(?:đến|tới)\s+nay")),
     (
         "range",
         re.compile(
@@ -54,6 +68,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("half", re.compile(rf"(?i)\b(6|sáu)\s+tháng\s+(đầu|cuối)\s+năm\s+{_Y}")),
     ("half", re.compile(r"(?i)\b(?:sơ\s+kết\s+)?(6|sáu)\s+tháng\s+(đầu|cuối)\s+năm\b(?!\s+(?:19|20)\d\d)")),
     ("quarter", re.compile(rf"(?i)\bquý\s+(I{{1,3}}|IV|[1-4])\s*(?:/|năm\s+|-\s*){_Y}")),
+    ("quarter_rel", re.compile(r"(?i)\bquý\s+(I{1,3}|IV|[1-4])(?![\wÀ-ỹ])(?!\s*(?:/|năm|-)\s*\d)")),
+    # a goal ("phấn đấu đến năm 2025 ...", "mục tiêu ... vào năm 2025") dates no figure: its span
+    # (the group ``at``) is taken so that no later pattern reads it, and it gives no mention
+    (
+        "target",
+        re.compile(
+            rf"(?i)\b(?:mục\s+tiêu|phấn\s+đấu|hướng\s+tới|dự\s+kiến|chỉ\s+tiêu)[^.;:\n]{{0,60}}?"
+            rf"(?P<at>(?:vào|đến|tới)\s+(?:hết\s+|cuối\s+)?năm\s+{_Y})(?!\s*[-–—]\s*(?:19|20)\d\d)"
+        ),
+    ),
     (
         "relative",
         re.compile(
@@ -70,11 +94,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "cumulative",
         re.compile(
-            rf"(?i)\b(?:tính\s+)?đến\s+(?:nay|hết\s+năm\s+{_Y}|tháng\s+\d{{1,2}}\s*/\s*{_Y}|cuối\s+năm\s+{_Y})|\bhiện\s+nay\b|\bhiện\s+(?:có|đã)\b"
+            rf"(?i)\b(?:tính\s+)?đến\s+(?:nay|hết\s+năm\s+{_Y}|tháng\s+\d{{1,2}}\s*/\s*{_Y}|cuối\s+năm\s+{_Y})|\bhiện\s+nay\b|\bhiện\s+(?:có|đã|đang|duy\s+trì)\b"
         ),
     ),
+    # "nâng tổng số mô hình ... lên 312": a running total, undated whatever frames the sentence
+    ("total", re.compile(r"(?i)\bnâng\s+tổng\s+số\b")),
     ("year", re.compile(rf"(?i)\bnăm\s+{_Y}\b(?!\s*[-–—]\s*(?:19|20)\d\d)")),
 ]
+
+
+_NO_MENTION = ("target", "document")
 
 
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
@@ -87,7 +116,12 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         for m in pat.finditer(segment):
             s, e = m.start() + start, m.end() + start
             s += len(m.group(0)) - len(m.group(0).lstrip())
+            if kind in _NO_MENTION:
+                s, e = m.start("at") + start, m.end("at") + start
             if any(s < te and ts < e for ts, te in taken):
+                continue
+            if kind in _NO_MENTION:
+                taken.append((s, e))
                 continue
             mention = _to_mention(kind, m, s, e)
             if mention is None:
@@ -102,6 +136,8 @@ def _to_mention(kind: str, m: re.Match[str], s: int, e: int) -> PeriodMention | 
     g = m.groups()
     if kind == "open":
         return PeriodMention(s, e, f"{g[0]}-", "open")
+    if kind == "open_rel":
+        return PeriodMention(s, e, None, "open_rel", relative_years=0)
     if kind == "range":
         a, b = int(g[0]), int(g[1])
         if not 0 < b - a <= 30:
@@ -115,6 +151,9 @@ def _to_mention(kind: str, m: re.Match[str], s: int, e: int) -> PeriodMention | 
     if kind == "quarter":
         q = _ROMAN.get(g[0].lower())
         return PeriodMention(s, e, f"{g[1]}-Q{q}", "quarter") if q else None
+    if kind == "quarter_rel":
+        q = _ROMAN.get(g[0].lower())
+        return PeriodMention(s, e, None, "quarter_rel", relative_years=q) if q else None
     if kind == "relative":
         n = _to_int(g[0])
         if n is None or not 1 <= n <= 30:
@@ -122,8 +161,8 @@ def _to_mention(kind: str, m: re.Match[str], s: int, e: int) -> PeriodMention | 
         return PeriodMention(s, e, None, "relative", relative_years=n)
     if kind == "this_year":
         return PeriodMention(s, e, None, "relative", relative_years=0)
-    if kind == "cumulative":
-        return PeriodMention(s, e, None, "cumulative")
+    if kind in ("cumulative", "total"):
+        return PeriodMention(s, e, None, kind)
     if kind == "year":
         return PeriodMention(s, e, g[0], "year")
     return None
@@ -142,6 +181,10 @@ def resolve_relative(mention: PeriodMention, anchor_year: int | None) -> str | N
         return None
     if mention.kind == "half_rel":
         return f"{anchor_year}-H{mention.relative_years}"
+    if mention.kind == "quarter_rel":
+        return f"{anchor_year}-Q{mention.relative_years}"
+    if mention.kind == "open_rel":
+        return f"{anchor_year}-"
     if mention.relative_years in (0, 1):  # "trong năm", "Sau 1 năm triển khai": the year itself
         return str(anchor_year)
     return f"{anchor_year - mention.relative_years}-{anchor_year}"

@@ -142,11 +142,23 @@ def _match_word(text: str, pos: int, word: str) -> int | None:
 
 
 def _lexicon_item(text: str, pos: int) -> tuple[str, int] | None:
-    for w in _ITEM_WORDS:
+    """The first word of :data:`_ITEM_WORDS` (longest first) standing at ``pos``."""
+    for w in _ITEM_WORDS_BY_INITIAL.get(text[pos : pos + 1].lower(), ()):
         end = _match_word(text, pos, w)
         if end is not None:
             return w, end
     return None
+
+
+def _by_initial(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """``words`` grouped by their first character, each group in the order of ``words``."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(w[:1], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_ITEM_WORDS_BY_INITIAL = _by_initial(_ITEM_WORDS)
 
 
 _SYLLABLE = re.compile(r"[a-zA-ZÀ-ỹĐđ][\wÀ-ỹĐđ-]*")
@@ -407,8 +419,10 @@ _ACTIONS: list[tuple[str, str]] = [
         "recognized",
     ),
     (
-        r"tuyên dương|biểu dương|khen thưởng|tặng giấy khen|tặng bằng khen|trao thưởng|trao tặng|trao giải|"
-        r"đạt giải|nhận kỷ niệm chương|vinh danh|khen|giấy khen|bằng khen|tặng",
+        # "tổ chức tuyên dương": the award, not the holding, is what is done to the counted
+        r"(?:tổ chức\s+)?(?:tuyên dương|biểu dương|khen thưởng|vinh danh)|tặng giấy khen|tặng bằng khen|"
+        r"trao thưởng|trao tặng|trao giải|đạt giải|nhận giải(?: thưởng)?|nhận kỷ niệm chương|khen|"
+        r"giấy khen|bằng khen|tặng",
         "commended",
     ),
     (r"nhân rộng", "replicated"),
@@ -496,6 +510,8 @@ def _raw_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int
     if item.head in ("hội nghị",) or item.head.startswith("cuộc"):
         return "held"
     tail = _tail(text, item.end, sentence[1])
+    if _FOR_AWARD.match(tail):
+        return "commended"  # "chọn được 40 tác phẩm xuất sắc để trao giải"
     after = _hits(tail)
     if after and re.match(
         r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)", tail
@@ -509,12 +525,25 @@ def _raw_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int
     return None
 
 
+# The second noun of a pair item ("20 tập thể, cá nhân nhận giải"): the clause goes on.
+_PAIR_NOUNS = r"(?:tập thể|cá nhân|gia đình|hộ gia đình|điển hình|mô hình)(?![\wÀ-ỹ])"
+
+
+# Chosen "để trao giải / để khen thưởng": what the counted things are chosen for is the award.
+_FOR_AWARD = re.compile(
+    r"(?i)\s*(?:[\wÀ-ỹ]+\s+){0,4}?để\s+(?:trao\s+giải|trao\s+thưởng|khen\s+thưởng|tuyên\s+dương|"
+    r"biểu\s+dương|vinh\s+danh|tặng)(?![\wÀ-ỹ])"
+)
+
+
 def _tail(text: str, start: int, sentence_end: int) -> str:
     """The words after an item up to its clause's end, with asides in parentheses blanked
     and coordinated figures skipped ("181 tập thể và 176 cá nhân đăng ký")."""
     seg = text[start : min(sentence_end, start + 90)]
     seg = re.sub(r"\([^()]{0,80}\)", lambda m: " " * len(m.group(0)), seg)
-    for m in re.finditer(r"[;.:(]|,(?!\s*\d)|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))", seg):
+    for m in re.finditer(
+        r"[;.:(]|,(?!\s*(?:\d|" + _PAIR_NOUNS + r"))|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))", seg
+    ):
         return seg[: m.start()]
     return seg
 

@@ -23,14 +23,14 @@ SEEDS = SHARED / "seeds"
 DEV = SHARED / "dev" / "articles"
 GOLDS = [SHARED / "gold" / "seeds.jsonl", SHARED / "dev" / "gold.jsonl"]
 
-# Floors of issue 2: they only rise.
+# Floors of issue 2, raised to the targets of issue 3 (period and unit attachment): they only rise.
 FLOORS = {
-    ("stats", "f1"): 0.80,
+    ("stats", "f1"): 0.95,
     ("models", "f1"): 0.80,
     ("units", "f1"): 0.75,
-    ("stats", "acc_unit"): 0.80,
-    ("stats", "acc_period"): 0.80,
-    ("stats", "f1_full"): 0.60,
+    ("stats", "acc_unit"): 0.90,
+    ("stats", "acc_period"): 0.90,
+    ("stats", "f1_full"): 0.80,
 }
 
 pytestmark = pytest.mark.skipif(

@@ -23,11 +23,33 @@ from extractors.periods import find_periods, resolve_relative
         ("sáu tháng cuối năm 2023", "2023-H2", "half"),
         ("trong quý III/2024", "2024-Q3", "quarter"),
         ("Tính đến nay, toàn tỉnh", None, "cumulative"),
+        ("Toàn huyện hiện duy trì", None, "cumulative"),
+        ("nâng tổng số mô hình lên", None, "total"),
+        ("Từ đầu năm đến nay, xã", None, "open_rel"),
+        ("trong quý II, phường", None, "quarter_rel"),
     ],
 )
 def test_find_periods(text: str, value: str | None, kind: str) -> None:
     found = find_periods(text)
     assert [(p.value, p.kind) for p in found] == [(value, kind)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Huyện phấn đấu đến năm 2030 có thêm 50 mô hình.",
+        "Xã hướng tới mục tiêu đạt chuẩn nông thôn mới nâng cao vào năm 2026.",
+        "Theo Nghị quyết 21 của HĐND tỉnh về hỗ trợ chăn nuôi, trồng trọt giai đoạn 2021-2025, xã đã",
+        "Thực hiện Chỉ thị 08-CT/TU năm 2019 của Tỉnh ủy, huyện đã",
+    ],
+)
+def test_a_goal_or_a_legal_act_s_date_is_no_period(text: str) -> None:
+    assert find_periods(text) == []
+
+
+def test_a_year_after_a_legal_act_s_number_and_a_comma_is_a_period() -> None:
+    found = find_periods("Thực hiện Nghị quyết 21, năm 2024 huyện đã xây dựng")
+    assert [(p.value, p.kind) for p in found] == [("2024", "year")]
 
 
 def test_relative_periods_resolve_against_an_anchor() -> None:
@@ -36,6 +58,10 @@ def test_relative_periods_resolve_against_an_anchor() -> None:
     (this,) = find_periods("Trong năm qua, huyện đã")
     assert resolve_relative(this, 2024) == "2024"
     assert resolve_relative(this, None) is None
+    (since,) = find_periods("Từ đầu năm đến nay, phường đã")
+    assert resolve_relative(since, 2025) == "2025-"
+    (quarter,) = find_periods("Trong quý III, xã đã")
+    assert resolve_relative(quarter, 2023) == "2023-Q3"
 
 
 def _ctx(text: str, year: int | None = None) -> PeriodContext:
@@ -154,3 +180,67 @@ def test_awards_without_a_period_take_the_event_year() -> None:
     assert period_at(ctx, pos, si) is None
     assert period_at(ctx, pos, si, event=True) == "2023"
     assert period_at(_ctx(text, 2024), pos, si, event=True) == "2024"
+
+
+def test_a_period_closing_an_earlier_figure_gives_way_to_the_number_s_own() -> None:
+    text = (
+        "Huyện Kim Bảng tổng kết phong trào\n"
+        "Dịp này, UBND huyện tặng giấy khen cho 12 tập thể có thành tích giai đoạn 2020-2024 "
+        "và 8 tập thể có thành tích năm 2024."
+    )
+    assert _period_of(text, "12") == "2020-2024"
+    assert _period_of(text, "8 tập") == "2024"
+    text = "Huyện Kim Bảng tổng kết phong trào\nNăm 2023 huyện có 25 mô hình, năm 2024 có 30 mô hình."
+    assert _period_of(text, "30") == "2024"  # a frame after a comma is not a figure's
+
+
+def test_until_now_continues_the_year_of_the_sentence_before() -> None:
+    text = "Khối cơ quan tỉnh sôi nổi thi đua\nNăm 2022, các chi bộ triển khai phong trào. Đến nay, các chi bộ đã đăng ký 40 mô hình."
+    assert _period_of(text, "40") == "2022"
+    text = "Khối cơ quan tỉnh sôi nổi thi đua\nCác chi bộ triển khai phong trào. Đến nay, các chi bộ đã đăng ký 40 mô hình."
+    assert _period_of(text, "40") is None
+
+
+def test_a_running_total_or_a_stock_has_no_period() -> None:
+    text = (
+        "Công an huyện sơ kết phong trào\n"
+        "6 tháng đầu năm 2024, đơn vị xây dựng mới 20 mô hình, nâng tổng số mô hình lên 150 mô hình."
+    )
+    assert _period_of(text, "20") == "2024-H1"
+    assert _period_of(text, "150") is None
+    text = "Phường Tân Định sơ kết quý\nToàn phường hiện duy trì 40 mô hình; trong quý II, có thêm 5 mô hình mới."
+    assert _period_of(text, "40", year=2024) is None
+    assert _period_of(text, "5 mô", year=2024) == "2024-Q2"
+
+
+def test_since_the_start_of_the_year_is_an_open_period_from_the_article_year() -> None:
+    text = (
+        "Phường Mai Động chỉnh trang ngõ xóm\nTừ đầu năm đến nay, phường vận động Nhân dân cải tạo 9 ngõ xóm."
+    )
+    assert _period_of(text, "9", year=2025) == "2025-"
+
+
+def test_awards_take_the_event_year_not_the_reviewed_span() -> None:
+    text = "Tổng kết phong trào giai đoạn 2020-2025 của huyện\nDịp này, UBND huyện tặng giấy khen cho 30 tập thể."
+    ctx = _ctx(text, None)
+    pos = text.index("30")
+    si = _sentence_of(ctx, pos)
+    assert period_at(ctx, pos, si) == "2020-2025"
+    assert period_at(ctx, pos, si, event=True) == "2025"
+    assert period_at(_ctx(text, 2024), pos, si, event=True) == "2024"
+    text = "Hội nghị tổng kết của huyện\nGiai đoạn 2020-2025, huyện có nhiều mô hình. Huyện tặng giấy khen cho 30 tập thể."
+    ctx = _ctx(text, 2025)
+    pos = text.index("30")
+    assert period_at(ctx, pos, _sentence_of(ctx, pos), event=True) == "2020-2025"  # its paragraph's span
+
+
+def test_those_taking_part_in_an_event_take_its_year() -> None:
+    text = "Huyện Thanh Liêm gặp mặt điển hình\nCó 150 đại biểu về tham dự buổi gặp mặt.\nBuổi gặp mặt năm 2021 thành công."
+    assert _period_of(text, "150") == "2021"
+    assert _period_of(text, "150", year=2022) == "2022"
+
+
+def test_a_locality_in_an_aside_only_locates() -> None:
+    text = "Đồn đã cử 3 đảng viên về 2 bản (bản Nà Sài, bản Pa Khoang); cử 2 cán bộ làm phó bí thư chi bộ."
+    ms = _mentions(text, [("bản Nà Sài", "bản"), ("bản Pa Khoang", "bản")])
+    assert _unit_of(text, "2 cán", ms, main=None) is None

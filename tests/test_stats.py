@@ -78,6 +78,10 @@ def test_not_a_campaign_statistic(text: str) -> None:
         ("Toàn tỉnh có 41/52 xã đạt chuẩn nông thôn mới.", "achieved"),
         ("Có 12 mô hình chưa đạt hiệu quả.", None),
         ("Hội viên đã hiến 3.200 m2 đất làm đường.", None),
+        ("Chiều qua, phường tổ chức tuyên dương 26 tập thể tiêu biểu.", "commended"),
+        ("Có 14 tập thể, cá nhân nhận giải thưởng của cuộc thi.", "commended"),
+        ("Ban giám khảo đã chọn được 35 bài viết xuất sắc để trao giải.", "commended"),
+        ("Có 24 tập thể, cá nhân được đề nghị khen thưởng.", "commended"),
     ],
 )
 def test_action(text: str, action: str | None) -> None:
