@@ -1,8 +1,9 @@
 """A rerun after an extractor version change against a full run (issue 5; target: at least 3x faster).
 
 Builds a corpus of N invented articles by replicating the sample corpus's ``.txt`` files
-(each copy's headline gets a distinct ending, so each is its own article), or reads the
-synthetic generator's output when given a folder.  Then, with one extractor built before
+(each copy's headline gets a distinct ending, so each is its own article) or, with
+``--kind html``, its saved HTML pages (what a scrape stores; cleaning them is part of a full
+run and not of a rerun), or reads the synthetic generator's output when given a folder.  Then, with one extractor built before
 timing (model loading excluded from both):
 
 1. ``full``: ``dvk run`` into a new dataset (read, clean, tokenize, extract, store);
@@ -15,7 +16,7 @@ timing (model loading excluded from both):
 It also splits one pass over the articles into tokenizing and the extractor components
 (what a cached rerun still pays), to say where the time goes.  Prints a Markdown table.
 
-Usage: ``.venv/bin/python bench/bench_rerun.py [--n 200] [--tokenizer underthesea|pyvi] [--corpus DIR]``
+Usage: ``.venv/bin/python bench/bench_rerun.py [--n 200] [--tokenizer underthesea|pyvi] [--kind txt|html] [--corpus DIR]``
 """
 
 from __future__ import annotations
@@ -33,14 +34,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def make_corpus(folder: Path, n: int) -> Path:
-    """``n`` .txt articles: the sample .txt files cycled, each copy's headline ending its own way."""
-    sources = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
+def make_corpus(folder: Path, n: int, kind: str = "txt") -> Path:
+    """``n`` invented articles: the sample corpus's ``.txt`` (or ``.html``) files cycled, each copy
+    made its own article (a headline ending, or a first paragraph, of its own)."""
+    sources = sorted((ROOT / "corpus" / "samples").glob(f"*.{kind}"))
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         src = sources[i % len(sources)]
-        title, rest = src.read_text(encoding="utf-8").split("\n", 1)
-        (folder / f"r{i:05d}_{src.name}").write_text(f"{title} (tin số {i})\n{rest}", encoding="utf-8")
+        page = src.read_text(encoding="utf-8")
+        if kind == "txt":
+            title, rest = page.split("\n", 1)
+            page = f"{title} (tin số {i})\n{rest}"
+        else:
+            at = page.index("<p", page.index("<body"))
+            page = f"{page[:at]}<p>Bản tin số {i} của chuyên mục Dân vận.</p>\n{page[at:]}"
+        (folder / f"r{i:05d}_{src.name}").write_text(page, encoding="utf-8")
     return folder
 
 
@@ -52,7 +60,6 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 def split_stages(extractor, dataset: Path) -> tuple[float, float]:
     """Seconds spent tokenizing and in the extractor components over the stored articles."""
-    from extractors.tokenizer import tokenize
     from pipeline.rerun import stale_articles
     from pipeline.storage import open_store
 
@@ -61,7 +68,7 @@ def split_stages(extractor, dataset: Path) -> tuple[float, float]:
         articles = list(stale_articles(store, "none"))
     for a in articles:
         t = time.perf_counter()
-        tokens = tokenize(a.text, extractor.tokenizer)
+        tokens = extractor.tokenize(a.text)  # in the scope the rules use
         t_tok += time.perf_counter() - t
         t = time.perf_counter()
         extractor.extract(a, tokens=tokens)
@@ -74,6 +81,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=200, help="articles to generate (ignored with --corpus)")
     ap.add_argument("--tokenizer", default="underthesea", choices=("underthesea", "pyvi"))
     ap.add_argument("--corpus", type=Path, help="a folder of articles to use instead")
+    ap.add_argument(
+        "--kind",
+        default="txt",
+        choices=("txt", "html"),
+        help="the sample files to cycle: plain text, or saved HTML pages (as a scrape stores them)",
+    )
     args = ap.parse_args(argv)
 
     from pipeline.orchestrate import build_extractor, run_pipeline
@@ -87,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     bumped2.versions = {**extractor.versions, "dvk.rules": extractor.versions["dvk.rules"] + "+bench2"}
     with tempfile.TemporaryDirectory(prefix="dvk-bench-rerun-") as tmp:
         tmp_path = Path(tmp)
-        corpus = args.corpus or make_corpus(tmp_path / "in", args.n)
+        corpus = args.corpus or make_corpus(tmp_path / "in", args.n, args.kind)
         warm = tmp_path / "warm"  # load the backend and the components once, outside the timings
         run_pipeline(
             [str(next(p for p in sorted(corpus.iterdir()) if p.is_file()))], warm, extractor=extractor
@@ -105,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         t_tok, t_ext = split_stages(extractor, out)
     assert rerun.n_new == nocache.n_new == n and same.n_new == 0, (rerun, nocache, same)
 
-    print(f"{n} articles, tokenizer {args.tokenizer}\n")
+    print(f"{n} articles ({args.corpus or args.kind}), tokenizer {args.tokenizer}\n")
     print("| pass | seconds | articles/s | full run ÷ this |")
     print("|---|--:|--:|--:|")
     for name, t in (

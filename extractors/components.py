@@ -58,8 +58,20 @@ def register_extensions() -> None:
 register_extensions()
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy rebuilds it from every token on each access)."""
+    text = doc.user_data.get("dvk_text")  # set by extractors.document.doc_from_tokens
+    if text is None:
+        text = doc.user_data["dvk_text"] = doc.text
+    return text
+
+
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    return [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(doc.text))]
+    """(start, end) of each sentence of ``doc``, computed once per Doc (``doc.sents`` walks every token)."""
+    cached = doc.user_data.get("dvk_sentences")  # set by extractors.document.doc_from_tokens
+    if cached is None:
+        cached = doc.user_data["dvk_sentences"] = [(s.start_char, s.end_char) for s in doc.sents]
+    return list(cached) or [(0, len(doc_text(doc)))]
 
 
 def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
@@ -109,7 +121,7 @@ _CAMPAIGN = re.compile(r"(?i)dân\s+vận|vận\s+động|mô\s+hình|điển\s+
 def relevance_component(doc: Doc) -> Doc:
     """Whether the article can be about the campaign at all: the other components find
     nothing in an article that names neither it nor any of its staple words."""
-    doc._.relevant = bool(_CAMPAIGN.search(doc.text))
+    doc._.relevant = bool(_CAMPAIGN.search(doc_text(doc)))
     return doc
 
 
@@ -119,19 +131,19 @@ def _relevant(doc: Doc) -> bool:
 
 @Language.component("dvk_quantities")
 def quantities_component(doc: Doc) -> Doc:
-    doc._.quantities = numbers.find_quantities(doc.text)
+    doc._.quantities = numbers.find_quantities(doc_text(doc))
     return doc
 
 
 @Language.component("dvk_periods")
 def periods_component(doc: Doc) -> Doc:
-    doc._.periods = periods.find_periods(doc.text)
+    doc._.periods = periods.find_periods(doc_text(doc))
     return doc
 
 
 @Language.component("dvk_units")
 def units_component(doc: Doc) -> Doc:
-    ctx = units.article_context(doc.text, _meta(doc).get("title"))
+    ctx = units.article_context(doc_text(doc), _meta(doc).get("title"))
     if not _relevant(doc):
         ctx.mentions = []
     hint = _meta(doc).get("province")
@@ -141,7 +153,7 @@ def units_component(doc: Doc) -> Doc:
     doc._.unit_context = ctx
     doc._.unit_mentions = list(ctx.mentions)
     sents = _sentences(doc)
-    records = units.participating_units(doc.text, ctx) if _relevant(doc) else []
+    records = units.participating_units(doc_text(doc), ctx) if _relevant(doc) else []
     for rec in records:
         first = next((m for m in ctx.mentions if m.name == rec.name and not m.implicit), None)
         if rec.prov is None and first is not None:
@@ -166,7 +178,7 @@ def _unit_fields(unit, ctx) -> tuple[str | None, str | None]:
 
 
 def _attach_context(doc: Doc):
-    text = doc.text
+    text = doc_text(doc)
     sents = _sentences(doc)
     paras = attach.paragraphs_of(text)
     ctx = doc._.unit_context
@@ -242,7 +254,7 @@ def stats_component(doc: Doc) -> Doc:
 @Language.component("dvk_stats_records")
 def stats_records_component(doc: Doc) -> Doc:
     """One record per fact (repeats merged) from the attached mentions."""
-    text, sents, ctx = doc.text, _sentences(doc), doc._.unit_context
+    text, sents, ctx = doc_text(doc), _sentences(doc), doc._.unit_context
     records = []
     for s in stats.merge_repeats(text, list(doc._.stat_mentions or [])):
         unit, province = _unit_fields(s.unit, ctx)
@@ -298,13 +310,17 @@ def units_key(name: str) -> str:
 
 def _word_after(doc: Doc):
     """The word token (the tokenizer's segmentation) starting at a character offset."""
-    by_start = {t.idx: t for t in doc if not t.is_space}
+    tokens = doc.user_data.get("dvk_tokens")  # set by extractors.document.doc_from_tokens
+    if tokens is not None:
+        by_start = {t.start: (t.text, t.end) for t in tokens}
+    else:
+        by_start = {t.idx: (t.text, t.idx + len(t.text)) for t in doc if not t.is_space}
 
     def word_after(pos: int) -> tuple[str, int] | None:
         tok = by_start.get(pos)
-        if tok is None or not tok.text[:1].isalpha() or not tok.text[:1].islower():
+        if tok is None or not tok[0][:1].isalpha() or not tok[0][:1].islower():
             return None
-        return tok.text, tok.idx + len(tok.text)
+        return tok
 
     return word_after
 

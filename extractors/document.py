@@ -25,6 +25,7 @@ Hook for the extraction components: register them elsewhere with
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from extractors.numbers import find_quantities
 from extractors.tokenizer import Token, check_backend, split_sentences, tokenize
 
 DOC_EXTENSIONS = ("meta", "quantities", "stats", "models", "units", "unit_mentions", "periods")
@@ -97,26 +99,83 @@ def doc_arrays(
     return words, spaces, starts
 
 
-class DvkTokenizer:
-    """spaCy tokenizer: ``text -> Doc`` with dvk words and sentences (see module docstring)."""
+TOKEN_SCOPES = ("all", "needed")
 
-    def __init__(self, vocab: Vocab, backend: str = "underthesea") -> None:
+
+def check_scope(scope: str) -> str:
+    if scope not in TOKEN_SCOPES:
+        raise ValueError(f"unknown token scope {scope!r}: use one of {', '.join(TOKEN_SCOPES)}")
+    return scope
+
+
+_NOT_COUNTS = frozenset({"date", "time", "year"})
+_WINDOW_SYLLABLES = 8
+_RE_SYLLABLE = re.compile(r"\S+")
+
+
+def spans_to_segment(text: str) -> list[tuple[int, int]]:
+    """The parts of ``text`` whose words the rule extractors read: each count and what follows it.
+
+    The rule components work on characters; the one thing they take from the word
+    segmentation is the word after a number (the counted item: "5 hộ gia đình" vs
+    "5 hộ", after up to two counting words), so the backend only needs each quantity
+    that can count something (not a date, a time or a year) with the next
+    ``_WINDOW_SYLLABLES`` syllables, inside its sentence; overlapping windows merge.
+    """
+    quantities = [q for q in find_quantities(text) if q.kind not in _NOT_COUNTS]
+    if not quantities:
+        return []
+    sentences = split_sentences(text)
+    ends = [e for _, e in sentences]
+    out: list[tuple[int, int]] = []
+    for q in quantities:
+        i = bisect_right(ends, q.start)
+        limit = sentences[i][1] if i < len(sentences) else len(text)
+        end = q.end
+        for n, m in enumerate(_RE_SYLLABLE.finditer(text, q.end, limit)):
+            if n == _WINDOW_SYLLABLES:
+                break
+            end = m.end()
+        if out and q.start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((q.start, end))
+    return out
+
+
+def scoped_tokens(text: str, backend: str, scope: str = "all") -> list[Token]:
+    """``tokenize(text, backend)`` over the whole text (``all``) or over :func:`spans_to_segment`."""
+    return tokenize(text, backend, only=spans_to_segment(text) if check_scope(scope) == "needed" else None)
+
+
+class DvkTokenizer:
+    """spaCy tokenizer: ``text -> Doc`` with dvk words and sentences (see module docstring).
+
+    ``scope``: ``all`` segments every sentence with the backend; ``needed`` only the
+    parts the rule extractors read words of (:func:`spans_to_segment`), the
+    rest being cut into syllables.
+    """
+
+    def __init__(self, vocab: Vocab, backend: str = "underthesea", scope: str = "all") -> None:
         self.vocab = vocab
         self.backend = check_backend(backend)
+        self.scope = check_scope(scope)
 
     def __call__(self, text: str) -> Doc:
-        return doc_from_tokens(self.vocab, text, tokenize(text, self.backend))
+        return doc_from_tokens(self.vocab, text, scoped_tokens(text, self.backend, self.scope))
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
             yield self(text)
 
-    # serialisation: only the backend name is state
+    # serialisation: the backend name and the scope are the state
     def to_bytes(self, *, exclude: Sequence[str] = ()) -> bytes:
-        return json.dumps({"backend": self.backend}).encode()
+        return json.dumps({"backend": self.backend, "scope": self.scope}).encode()
 
     def from_bytes(self, data: bytes, *, exclude: Sequence[str] = ()) -> DvkTokenizer:
-        self.backend = check_backend(json.loads(data)["backend"])
+        state = json.loads(data)
+        self.backend = check_backend(state["backend"])
+        self.scope = check_scope(state.get("scope", "all"))
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> None:
@@ -136,7 +195,28 @@ def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
     sentences = split_sentences(text)
     cut = _cut_at_sentences(text, list(tokens), sentences)
     words, spaces, starts = doc_arrays(text, cut, sentences)
-    return Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
+    doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
+    # what the rule components read again and again, kept in plain Python (walking the
+    # Doc's tokens for each is a tenth of the extraction time)
+    doc.user_data["dvk_text"] = text
+    doc.user_data["dvk_tokens"] = cut
+    doc.user_data["dvk_sentences"] = sentence_spans(words, spaces, starts)
+    return doc
+
+
+def sentence_spans(
+    words: Sequence[str], spaces: Sequence[bool], starts: Sequence[bool]
+) -> list[tuple[int, int]]:
+    """``[(s.start_char, s.end_char) for s in doc.sents]`` of the Doc made of these arrays, without the Doc."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for word, space, start in zip(words, spaces, starts, strict=True):
+        if start or not out:
+            out.append((pos, pos + len(word)))
+        else:
+            out[-1] = (out[-1][0], pos + len(word))
+        pos += len(word) + (1 if space else 0)
+    return out
 
 
 def tokens_from_offsets(text: str, starts: Sequence[int], ends: Sequence[int]) -> list[Token]:
@@ -144,17 +224,18 @@ def tokens_from_offsets(text: str, starts: Sequence[int], ends: Sequence[int]) -
     return [Token(s, e, text[s:e]) for s, e in zip(starts, ends, strict=True)]
 
 
-def make_nlp(tokenizer: str = "underthesea", components: Sequence[str] = ()) -> Language:
+def make_nlp(tokenizer: str = "underthesea", components: Sequence[str] = (), scope: str = "all") -> Language:
     """A blank Vietnamese pipeline on ``DvkTokenizer``, plus the named registered components.
 
     ``tokenizer`` is the backend (``underthesea`` or ``pyvi``); each name in
-    ``components`` is added in order with ``nlp.add_pipe(name)``.
+    ``components`` is added in order with ``nlp.add_pipe(name)``; ``scope`` is the
+    tokenizer's (see :class:`DvkTokenizer`).
     """
     check_backend(tokenizer)
     register_extensions()
     # use_pyvi=False: spaCy's own tokenizer is replaced at once, so pyvi need not be loaded.
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-    nlp.tokenizer = DvkTokenizer(nlp.vocab, backend=tokenizer)
+    nlp.tokenizer = DvkTokenizer(nlp.vocab, backend=tokenizer, scope=scope)
     for name in components:
         nlp.add_pipe(name)
     return nlp

@@ -453,6 +453,7 @@ _STATED_WEIGHT = 2.5  # a field named outright in the context
 _MIN_SCORE = 0.5
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """Lower case, NFC, tone placement folded as the cleaner does, dashes unified, spaces collapsed."""
     s = fold_tone_marks(unicodedata.normalize("NFC", text)).lower()
@@ -462,11 +463,16 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[re.Pattern[str], str, float]]:
-    """(pattern, field, weight) for every keyword, longest first."""
+def _compiled() -> list[tuple[str, re.Pattern[str], str, float]]:
+    """(keyword, pattern, field, weight) for every keyword, longest first."""
     entries = [(_fold(k), d, w) for d, table in _LEXICON.items() for k, w in table.items()]
     entries.sort(key=lambda e: -len(e[0]))
-    return [(re.compile(rf"(?<!\w){re.escape(k)}(?!\w)"), d, w) for k, d, w in entries]
+    return [(k, _word_pattern(k), d, w) for k, d, w in entries]
+
+
+def _word_pattern(phrase: str) -> re.Pattern[str]:
+    """``phrase`` as a whole-word pattern."""
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
 
 
 def domain_scores(text: str) -> dict[str, float]:
@@ -475,18 +481,30 @@ def domain_scores(text: str) -> dict[str, float]:
     A keyword counts once per occurrence; a longer phrase consumes the words it
     covers ("an toàn xã hội" inside "trật tự an toàn xã hội" is not counted again).
     """
+    return dict(_domain_scores(text))
+
+
+@lru_cache(maxsize=4096)
+def _domain_scores(text: str) -> tuple[tuple[str, float], ...]:
     scores = dict.fromkeys(DOMAINS, 0.0)
     s = _fold(text)
-    for pattern, field, weight in _compiled():
+    for keyword, pattern, field, weight in _compiled():
+        if keyword not in s:  # a cheap substring test before the regular expression
+            continue
         hits = len(pattern.findall(s))
         if hits:
             scores[field] += weight * hits
             s = pattern.sub(lambda m: "\x00" * len(m.group(0)), s)
-    return scores
+    return tuple(scores.items())
 
 
 def _field_mentions(sentence: str) -> list[tuple[int, int, str]]:
     """(start, end, field) in the folded sentence for every field it names under a head ("lĩnh vực", "về")."""
+    return list(_field_mentions_cached(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _field_mentions_cached(sentence: str) -> tuple[tuple[int, int, str], ...]:
     s = _fold(sentence)
     found: list[tuple[int, int, str]] = []
     for m in _SOCIO_ECONOMIC.finditer(s):
@@ -494,14 +512,16 @@ def _field_mentions(sentence: str) -> list[tuple[int, int, str]]:
             found += [(m.start(), m.end(), ECO), (m.start(), m.end(), CUL)]
     s = _SOCIO_ECONOMIC.sub(lambda m: "\x00" * len(m.group(0)), s)
     taken = [False] * len(s)
-    for name, field in _field_names():
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", s):
+    for name, pattern, field in _field_names():
+        if name not in s:
+            continue
+        for m in pattern.finditer(s):
             if any(taken[m.start() : m.end()]):
                 continue
             taken[m.start() : m.end()] = [True] * (m.end() - m.start())
             if _is_stated(s, m.start()):
                 found.append((m.start(), m.end(), field))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _without_field_names(text: str) -> str:
@@ -513,8 +533,9 @@ def _without_field_names(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _field_names() -> list[tuple[str, str]]:
-    return sorted(((_fold(n), d) for d, ns in _FIELD_NAMES.items() for n in ns), key=lambda e: -len(e[0]))
+def _field_names() -> list[tuple[str, re.Pattern[str], str]]:
+    names = sorted(((_fold(n), d) for d, ns in _FIELD_NAMES.items() for n in ns), key=lambda e: -len(e[0]))
+    return [(n, _word_pattern(n), d) for n, d in names]
 
 
 def _is_stated(s: str, pos: int) -> bool:
@@ -563,16 +584,14 @@ def _stated_in(text: str) -> str | None:
     if _field_mentions(text):
         return _named_field(text)
     s = _fold(text)
-    implied = {field for pattern, field in _implied_patterns() if pattern.search(s)}
+    implied = {field for phrase, pattern, field in _implied_patterns() if phrase in s and pattern.search(s)}
     return next(iter(implied)) if len(implied) == 1 else None
 
 
 @lru_cache(maxsize=1)
-def _implied_patterns() -> list[tuple[re.Pattern[str], str]]:
+def _implied_patterns() -> list[tuple[str, re.Pattern[str], str]]:
     return [
-        (re.compile(rf"(?<!\w){re.escape(_fold(p))}(?!\w)"), field)
-        for field, phrases in _IMPLIED.items()
-        for p in phrases
+        (_fold(p), _word_pattern(_fold(p)), field) for field, phrases in _IMPLIED.items() for p in phrases
     ]
 
 
@@ -615,7 +634,7 @@ def _first_in(name: str, fields: list[str]) -> str | None:
     """Among ``fields``, the one with a keyword earliest in ``name``."""
     s = _fold(name)
     best: tuple[int, str] | None = None
-    for pattern, field, _ in _compiled():
+    for _, pattern, field, _ in _compiled():
         if field not in fields:
             continue
         m = pattern.search(s)

@@ -30,7 +30,7 @@ import sqlite3
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DISTRICT_TYPES = ("quận", "huyện", "thị xã", "thành phố")
@@ -103,6 +103,7 @@ def modern_tones(s: str) -> str:
     return _TONE_RE.sub(fix, unicodedata.normalize("NFC", s))
 
 
+@lru_cache(maxsize=65536)
 def fold_key(s: str) -> str:
     """A comparison key: NFC, modern tones, lower case, single spaces, unified dashes."""
     s = modern_tones(s.replace("Ð", "Đ").replace("ð", "đ")).lower().replace("–", "-").replace("—", "-")

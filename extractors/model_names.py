@@ -64,6 +64,7 @@ __all__ = [
 
 OPEN_Q, CLOSE_Q, PRIME = "\u201c", "\u201d", "\u2033"
 _QUOTES = OPEN_Q + CLOSE_Q + PRIME
+_RE_QUOTES = re.compile("[" + re.escape("".join(sorted(set(_QUOTES)))) + "]")
 
 CUE_NOUNS = ("mô hình", "điển hình", "giải pháp", "công trình", "chuyên đề", "sáng kiến", "cách làm")
 _CUE = r"(?:mô hình|điển hình|giải pháp|công trình|chuyên đề|sáng kiến|cách làm)"
@@ -99,6 +100,7 @@ class _Quote:
 # --- helpers over text --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """Lower case, NFC, tone placement folded as the cleaner does ("hoà" → "hòa", "uỷ" → "ủy")."""
     return fold_tone_marks(unicodedata.normalize("NFC", text)).lower()
@@ -210,7 +212,7 @@ def _find_quotes(text: str) -> list[_Quote]:
 
 @lru_cache(maxsize=8)
 def _find_quotes_cached(text: str) -> tuple[_Quote, ...]:
-    marks = [(i, ch) for i, ch in enumerate(text) if ch in _QUOTES]
+    marks = [(m.start(), m.group(0)) for m in _RE_QUOTES.finditer(text)]
     quotes: list[_Quote] = []
     used: set[int] = set()
     for k, (i, ch) in enumerate(marks):

@@ -87,6 +87,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 KINDS = ("number", "percent", "ratio", "range", "date", "time", "year", "word")
 
@@ -713,6 +714,11 @@ def _word_quantities(text: str) -> list[Quantity]:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every numeric expression of ``text`` with its span, sorted, never overlapping."""
+    return list(_find_quantities(text))
+
+
+@lru_cache(maxsize=8)  # the tokenizer and the quantities component ask for the same article in turn
+def _find_quantities(text: str) -> tuple[Quantity, ...]:
     comma_thousands = uses_comma_thousands(text)
     found = [q for m in _RE_NUMERIC.finditer(text) if (q := _numeric_quantity(text, m, comma_thousands))]
     found.extend(_word_quantities(text))
@@ -724,7 +730,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue  # overlapping numeral: keep the earlier one
             q = _drop_qualifier(q)
         out.append(q)
-    return out
+    return tuple(out)
 
 
 def _drop_qualifier(q: Quantity) -> Quantity:

@@ -48,6 +48,9 @@ class Extractor:
     extractors: str = DEFAULT_MODE
     models_dir: str | None = None  # where trained artifacts are read (default: models/)
     components: tuple[str, ...] | None = None  # ml/hybrid: only these trained components (default: all)
+    # which sentences the tokenizer backend segments: "needed" (those the rule components read
+    # words of) or "all"; default "all" for --extractors ml (its unit recogniser tags every token)
+    token_scope: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -55,12 +58,20 @@ class Extractor:
             raise ValueError(f"unknown tokenizer {self.tokenizer!r}: use one of {', '.join(TOKENIZERS)}")
         if self.extractors not in MODES:
             raise ValueError(f"unknown extractors {self.extractors!r}: use one of {', '.join(MODES)}")
-        from extractors.document import make_nlp
+        from extractors.document import check_scope, make_nlp
 
-        self.nlp = make_nlp(self.tokenizer, components=[name for name, _r, _a in components.RULE_COMPONENTS])
+        if self.token_scope is None:
+            self.token_scope = "all" if self.extractors == "ml" else "needed"
+        check_scope(self.token_scope)
+        self.nlp = make_nlp(
+            self.tokenizer,
+            components=[name for name, _r, _a in components.RULE_COMPONENTS],
+            scope=self.token_scope,
+        )
         self.versions = {
             "dvk.rules": EXTRACTOR_VERSION,
-            "tokenizer": f"{self.tokenizer}-{_package_version(self.tokenizer)}",
+            "tokenizer": f"{self.tokenizer}-{_package_version(self.tokenizer)}"
+            + ("" if self.token_scope == "all" else f"+{self.token_scope}"),
             "extractors": self.extractors,
         }
         if self.extractors != "rules":
@@ -84,6 +95,12 @@ class Extractor:
                 config={"mode": self.extractors, "models_dir": self.models_dir},
             )
             self.versions[f"model.{t.name}"] = str(registry.artifact_version(t.name, mdir))
+
+    def tokenize(self, text: str) -> list[Token]:
+        """The word tokens the pipeline's tokenizer makes of ``text`` (its backend and scope)."""
+        from extractors.document import scoped_tokens
+
+        return scoped_tokens(text, self.tokenizer, self.token_scope or "all")
 
     def process(self, article: Article, tokens: Sequence[Token] | None = None):
         """Run the pipeline and return the spaCy ``Doc`` (with every layer on it).

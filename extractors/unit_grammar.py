@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors import gazetteer as gz
 
@@ -882,11 +882,20 @@ def _implicit_ok(text: str, start: int, end: int, utype: str, written: str) -> b
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks (model names, slogans); unbalanced quotes end at ';' or 150 chars."""
+    return list(_quote_spans(text))
+
+
+_RE_QUOTE_CHAR = re.compile("[“‘”’″\"']")
+
+
+@lru_cache(maxsize=8)  # asked for the same article by several rule components in turn
+def _quote_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for line_m in re.finditer(r"[^\n]+", text):
         line, base = line_m.group(0), line_m.start()
         open_at: int | None = None
-        for i, ch in enumerate(line):
+        for q in _RE_QUOTE_CHAR.finditer(line):  # only quote characters change the state
+            i, ch = q.start(), q.group(0)
             if ch in "“‘" or (ch in "\"'" and open_at is None and (i == 0 or not line[i - 1].isalnum())):
                 if open_at is not None:
                     spans.append((base + open_at, base + _unclosed_end(line, open_at, i)))
@@ -896,7 +905,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 open_at = None
         if open_at is not None:
             spans.append((base + open_at, base + _unclosed_end(line, open_at, len(line))))
-    return spans
+    return tuple(spans)
 
 
 def _unclosed_end(line: str, open_at: int, limit: int) -> int:

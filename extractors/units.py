@@ -207,7 +207,9 @@ def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limi
     the article's province, or a commune of a district the article names.
     """
     quotes = quote_spans(text)
-    taken = [(c.start, c.end) for c in cands]
+    taken = bytearray(len(text) + 1)  # 1 where a candidate already covers the character
+    for c in cands:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
     typed: dict[str, Cand] = {}
     for c in cands:
         if (
@@ -235,7 +237,7 @@ def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limi
         while words and words[0] in LEAD_WORDS:
             s += len(words[0]) + 1
             words = words[1:]
-        if not words or any(s < te and ts < e for ts, te in taken) or inside(s, quotes):
+        if not words or taken.find(1, s, e) >= 0 or inside(s, quotes):
             continue
         name = " ".join(words)
         key = fold(name)

@@ -4,7 +4,8 @@ A run has one writer (the DuckDB dataset takes one) and many hands.  The expensi
 cleaning and extraction, are done by :func:`prepare` wherever there is a CPU; the parent
 process commits each :class:`Outcome` with :func:`commit`, in input order, so that a run
 on N workers stores exactly what a run on one stores (and the export is byte for byte the
-same).
+same), through the run's :class:`pipeline.storage.BatchWriter` (several articles per
+transaction).
 
 - ``local`` engine (:func:`pool_outcomes`): the parent streams the articles of the input
   files (read, then the keyword prefilter) to a ``ProcessPoolExecutor`` of ``workers``
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from extractors.pipeline import Extractor
     from extractors.records import Extraction
     from pipeline.orchestrate import Progress, RunSummary
-    from pipeline.storage import Store
+    from pipeline.storage import BatchWriter, Store
 
 ENGINES = ("local", "dask")
 #: Articles (local engine) or partitions (dask) in flight per worker.
@@ -158,10 +159,12 @@ def prepare(item: RawArticle | IngestFailure, extractor: Extractor, known: froze
     )
 
 
-def commit(outcome: Outcome, store: Store, vkey: str, summary: RunSummary) -> None:
-    """Store one Outcome and count it, exactly as the serial run does for the same article."""
+def commit(outcome: Outcome, writer: BatchWriter, vkey: str, summary: RunSummary) -> None:
+    """Hand one Outcome to the run's writer and count it, exactly as the serial run does for the
+    same article (a stored article is counted when its batch is committed)."""
     from pipeline.orchestrate import _describe, _fail
 
+    store = writer.store
     kind, article = outcome.kind, outcome.article
     if kind == READ_FAILED:
         _fail(store, summary, outcome.source, outcome.doc, f"read: {outcome.reason}")
@@ -173,20 +176,15 @@ def commit(outcome: Outcome, store: Store, vkey: str, summary: RunSummary) -> No
         _fail(store, summary, outcome.source, outcome.doc, f"clean: {outcome.reason}")
     elif article is None:
         raise EngineError(f"{outcome.doc}: outcome {kind!r} without its article")
-    elif kind == UNCHANGED or store.has_current(article.article_id, article.content_hash, vkey):
+    elif kind == UNCHANGED or writer.has_current(article.article_id, article.content_hash, vkey):
         summary.n_unchanged += 1
     elif kind == EXTRACT_FAILED:
         _fail(store, summary, article.source, article.doc, f"extract: {outcome.reason}")
     else:
         try:
-            replaced = store.write_article(
-                article, outcome.extraction, summary.run_id, vkey, tokens=outcome.tokens
-            )
+            writer.add(article, outcome.extraction, vkey, tokens=outcome.tokens)
         except Exception as exc:  # noqa: BLE001
             _fail(store, summary, article.source, article.doc, f"store: {_describe(exc)}")
-            return
-        summary.n_new += 1
-        summary.n_replaced += int(replaced)
 
 
 def current_keys(store: Store, vkey: str) -> frozenset[str]:
@@ -210,27 +208,28 @@ def read_screened(
 
 def run_engine(
     files: Sequence[Path],
-    store: Store,
+    writer: BatchWriter,
     extractor: Extractor,
     spec: ExtractorSpec,
     summary: RunSummary,
     scale: ScaleOptions,
     progress: Callable[[Progress], object] | None = None,
 ) -> None:
-    """Process ``files`` on the chosen engine and commit every outcome in input order."""
+    """Process ``files`` on the chosen engine and commit every outcome in input order (through the
+    run's batch writer; the caller flushes it at the end)."""
     from pipeline.orchestrate import Progress
     from pipeline.storage import versions_key
 
     vkey = versions_key(extractor.versions)
-    known = current_keys(store, vkey)
+    known = current_keys(writer.store, vkey)
     if scale.engine == "dask":
         outcomes = dask_outcomes(files, spec, scale, known, vkey)
     else:
         outcomes = pool_outcomes(files, extractor, spec, scale, known)
     for files_done, outcome in outcomes:
-        commit(outcome, store, vkey, summary)
+        commit(outcome, writer, vkey, summary)
         if progress is not None:
-            done = summary.n_new + summary.n_unchanged + summary.n_failed + summary.n_filtered
+            done = summary.n_new + summary.n_unchanged + summary.n_failed + summary.n_filtered + len(writer)
             progress(Progress(files_done, summary.n_files, done, outcome.doc))
 
 

@@ -1,10 +1,14 @@
 """One dvk run: discover inputs, read, clean, extract, store.
 
 :func:`run_pipeline` streams over the inputs in a fixed order (sorted files,
-JSONL line order), holding one article at a time.  Each article is committed
-in its own transaction, so a killed run loses at most the article in flight;
-rerunning the same command resumes it, because articles already stored with
-the same content and extractor versions are skipped ("unchanged").
+JSONL line order), holding one article at a time in the stages and at most one
+batch of extracted articles waiting to be stored.  Articles are committed
+several per transaction (:class:`pipeline.storage.BatchWriter`: 64 articles or
+2 seconds), so a killed run loses at most the uncommitted batch, never part of
+an article; rerunning the same command resumes it, because articles already
+stored with the same content and extractor versions are skipped ("unchanged")
+and the lost ones are not.  An article counts as stored (``n_new``, the
+``stored`` log line) once its batch is committed.
 
 A bad input never stops the run: it is recorded in the ``failures`` table with
 the stage that failed (read, clean, extract, store) and the reason.
@@ -29,6 +33,7 @@ from pipeline import __version__
 from pipeline.errors import BadOptionError
 from pipeline.normalise import normalise_extraction
 from pipeline.storage import (
+    BatchWriter,
     RunCounts,
     RunInfo,
     Store,
@@ -37,7 +42,7 @@ from pipeline.storage import (
     open_store,
     versions_key,
 )
-from pipeline.token_cache import extract_with_cache
+from pipeline.token_cache import TokenSource, extract_with_cache
 
 if TYPE_CHECKING:
     from extractors.pipeline import Extractor
@@ -156,24 +161,44 @@ def _run_files(
     from pipeline import engines
 
     vkey = versions_key(extractor.versions)
+    writer = run_writer(store, summary)
     try:
         if scale.parallel:
-            engines.run_engine(files, store, extractor, spec, summary, scale, progress)
+            engines.run_engine(files, writer, extractor, spec, summary, scale, progress)
         else:
             for n_done, path in enumerate(files, start=1):
                 for item, early in engines.read_screened(path, scale):
                     if early is not None and early.kind == engines.FILTERED:
-                        engines.commit(early, store, vkey, summary)  # counted, nothing stored
+                        engines.commit(early, writer, vkey, summary)  # counted, nothing stored
                     else:
-                        _process(item, store, extractor, vkey, summary)
-                    _report(progress, n_done - 1, summary, item)
-                _report(progress, n_done, summary, None)
+                        _process(item, writer, extractor, vkey, summary)
+                    _report(progress, n_done - 1, summary, item, len(writer))
+                _report(progress, n_done, summary, None, len(writer))
+        writer.flush()
     except BaseException as exc:
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        with contextlib.suppress(Exception):
+            writer.flush()  # what was extracted before the error is not lost
         with contextlib.suppress(Exception):
             store.finish_run(summary.run_id, summary, status)
         raise
     store.finish_run(summary.run_id, summary, "done")
+
+
+def run_writer(store: Store, summary: RunSummary, verb: str = "stored") -> BatchWriter:
+    """The batch writer of a run: counts and logs each article when its batch is committed, and
+    records the ones that cannot be stored as failures of the ``store`` stage."""
+
+    def committed(article: Article, replaced: bool) -> None:
+        summary.n_new += 1
+        summary.n_replaced += int(replaced)
+        log.info("%s %s", verb, article.doc)
+
+    def failed(article: Article, exc: Exception) -> None:
+        log.debug("storing %s failed", article.doc, exc_info=exc)
+        _fail(store, summary, article.source, article.doc, f"store: {_describe(exc)}")
+
+    return BatchWriter(store, summary.run_id, on_commit=committed, on_fail=failed)
 
 
 def _report(
@@ -181,10 +206,12 @@ def _report(
     files_done: int,
     summary: RunSummary,
     item: RawArticle | IngestFailure | None,
+    pending: int = 0,
 ) -> None:
+    """Report progress; ``pending``: articles extracted and waiting for their batch's commit."""
     if progress is None:
         return
-    articles = summary.n_new + summary.n_unchanged + summary.n_failed
+    articles = summary.n_new + summary.n_unchanged + summary.n_failed + pending
     progress(Progress(files_done, summary.n_files, articles, item.doc if item else None))
 
 
@@ -198,9 +225,14 @@ def _read_file(path: Path) -> Iterator[RawArticle | IngestFailure]:
 
 
 def _process(
-    item: RawArticle | IngestFailure, store: Store, extractor: Extractor, vkey: str, summary: RunSummary
+    item: RawArticle | IngestFailure,
+    writer: BatchWriter,
+    extractor: Extractor,
+    vkey: str,
+    summary: RunSummary,
 ) -> None:
-    """Clean, extract and store one article, or record why that failed."""
+    """Clean and extract one article and hand it to the writer, or record why that failed."""
+    store = writer.store
     if isinstance(item, IngestFailure):
         _fail(store, summary, item.source, item.doc, f"read: {item.reason}")
         return
@@ -210,31 +242,30 @@ def _process(
     except Exception as exc:  # noqa: BLE001
         _fail(store, summary, item.source, item.doc, f"clean: {_describe(exc)}")
         return
-    if store.has_current(article.article_id, article.content_hash, vkey):
+    if writer.has_current(article.article_id, article.content_hash, vkey):
         summary.n_unchanged += 1
         log.info("unchanged %s", article.doc)
         return
     try:
-        extraction, new_tokens = _extract(store, extractor, article)
+        extraction, new_tokens = _extract(writer, extractor, article)
     except Exception as exc:  # noqa: BLE001 - per-article isolation is the point
         log.debug("extraction of %s failed", article.doc, exc_info=True)
         _fail(store, summary, article.source, article.doc, f"extract: {_describe(exc)}")
         return
     try:
-        replaced = store.write_article(article, extraction, summary.run_id, vkey, tokens=new_tokens)
+        writer.add(article, extraction, vkey, tokens=new_tokens)  # counted when its batch commits
     except Exception as exc:  # noqa: BLE001
         log.debug("storing %s failed", article.doc, exc_info=True)
         _fail(store, summary, article.source, article.doc, f"store: {_describe(exc)}")
-        return
-    summary.n_new += 1
-    summary.n_replaced += int(replaced)
-    log.info("stored %s", article.doc)
 
 
-def _extract(store: Store, extractor: Extractor, article: Article) -> tuple[Extraction, CachedTokens | None]:
+def _extract(
+    store: TokenSource, extractor: Extractor, article: Article
+) -> tuple[Extraction, CachedTokens | None]:
     """The extract stage of one cleaned article: its normalised records and the tokens to cache.
 
-    Also what the workers of :mod:`pipeline.engines` run (with a store that caches nothing).
+    ``store`` is where cached tokens come from (a Store, a BatchWriter); the workers of
+    :mod:`pipeline.engines` give one that caches nothing.
     """
     extraction, new_tokens = extract_with_cache(store, extractor, article)
     return normalise_extraction(extraction, article.published), new_tokens

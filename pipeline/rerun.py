@@ -5,8 +5,10 @@ A rerun reads no input file: the cleaned text of every article is in the
 on a miss).  It walks the stored articles in ``article_id`` order, a page at a
 time (nothing but one page in memory), and re-extracts each one whose
 ``versions_key`` differs from the current extractor's; the others are counted as
-unchanged.  Each article is written in its own transaction, exactly as by
-``dvk run``, so a rerun killed at any point and started again picks up where it
+unchanged.  A page is one query, which also brings the articles' cached tokens
+(nothing else is read per article).  Articles are written in batches, as by
+``dvk run`` (:class:`pipeline.storage.BatchWriter`), so a rerun killed at any point
+loses at most the uncommitted batch and, started again, picks up where it
 stopped: the articles already written carry the current key and are skipped.
 
 The tokenizer and extractor set default to those of the dataset's latest run.
@@ -19,18 +21,29 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.records import Article
 from pipeline import __version__, orchestrate
 from pipeline.errors import NoDatasetError
 from pipeline.orchestrate import Progress, RunSummary
-from pipeline.storage import RunInfo, Store, dataset_path, new_run_id, open_store, versions_key
+from pipeline.storage import (
+    BatchWriter,
+    CachedTokens,
+    RunInfo,
+    Store,
+    dataset_path,
+    new_run_id,
+    open_store,
+    versions_key,
+)
+from pipeline.token_cache import accepts_tokens, extractor_token_key
 
 log = logging.getLogger(__name__)
 
-#: Articles fetched per page while walking the dataset.
-PAGE = 64
+#: Articles fetched per page while walking the dataset (each page is one scan of ``articles``).
+PAGE = 256
 
 _COLUMNS = (
     "article_id", "doc", "source", "text", "url", "title", "published", "author", "content_hash",
@@ -60,18 +73,33 @@ def stored_article(row: tuple) -> Article:
 
 def stale_articles(store: Store, vkey: str) -> Iterator[Article]:
     """Stored articles whose rows were not made with ``vkey``, in id order, a page at a time."""
-    cols = ", ".join(f'"{c}"' for c in _COLUMNS)
+    for page in stale_pages(store, vkey):
+        for article, _ in page:
+            yield article
+
+
+def stale_pages(
+    store: Store, vkey: str, tokenizer_key: str | None = None
+) -> Iterator[list[tuple[Article, CachedTokens | None]]]:
+    """Pages of :func:`stale_articles`, each article with its tokens cached under ``tokenizer_key``
+    (None when not cached, or without a key): one query per page."""
+    cols = ", ".join(f'a."{c}"' for c in _COLUMNS)
     last = ""
     while True:
         rows = store.con.execute(
-            f"SELECT {cols} FROM articles WHERE versions_key <> ? AND article_id > ?"
-            f" ORDER BY article_id LIMIT {PAGE}",
-            [vkey, last],
+            f"SELECT {cols}, t.starts, t.ends FROM articles a LEFT JOIN token_cache t"
+            " ON t.content_hash = a.content_hash AND t.tokenizer_key = ?"
+            f" WHERE a.versions_key <> ? AND a.article_id > ? ORDER BY a.article_id LIMIT {PAGE}",
+            [tokenizer_key, vkey, last],
         ).fetchall()
         if not rows:
             return
+        page = []
         for row in rows:
-            yield stored_article(row)
+            starts, ends = row[-2:]
+            tokens = None if starts is None else CachedTokens(tokenizer_key, tuple(starts), tuple(ends))
+            page.append((stored_article(row[:-2]), tokens))
+        yield page
         last = rows[-1][0]
 
 
@@ -122,6 +150,18 @@ def rerun_pipeline(
     return summary
 
 
+@dataclass(frozen=True, slots=True)
+class _PageTokens:
+    """The token source of one page: the tokens fetched with it, then those of the writer's batch."""
+
+    fetched: dict[tuple[str, str], CachedTokens]
+    writer: BatchWriter
+
+    def cached_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None:
+        hit = self.fetched.get((content_hash, tokenizer_key))
+        return hit or self.writer.pending_tokens(content_hash, tokenizer_key)
+
+
 def _rerun_articles(
     store: Store,
     extractor: object,
@@ -129,25 +169,41 @@ def _rerun_articles(
     summary: RunSummary,
     progress: Callable[[Progress], object] | None,
 ) -> None:
-    for article in stale_articles(store, vkey):
-        try:
-            extraction, new_tokens = orchestrate._extract(store, extractor, article)  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001 - per-article isolation
-            log.debug("extraction of %s failed", article.doc, exc_info=True)
-            orchestrate._fail(
-                store, summary, article.source, article.doc, f"extract: {orchestrate._describe(exc)}"
-            )
-            continue
-        try:
-            store.write_article(article, extraction, summary.run_id, vkey, tokens=new_tokens)
-        except Exception as exc:  # noqa: BLE001
-            orchestrate._fail(
-                store, summary, article.source, article.doc, f"store: {orchestrate._describe(exc)}"
-            )
-            continue
-        summary.n_new += 1
-        summary.n_replaced += 1
-        log.info("re-extracted %s", article.doc)
+    def report(article: Article) -> None:
         if progress is not None:
             done = summary.n_unchanged + summary.n_new + summary.n_failed
             progress(Progress(done, summary.n_read, done, article.doc))
+
+    writer = orchestrate.run_writer(store, summary, verb="re-extracted")
+    on_commit = writer.on_commit
+
+    def committed(article: Article, replaced: bool) -> None:
+        on_commit(article, True)  # type: ignore[misc]
+        report(article)
+
+    writer.on_commit = committed
+    key = extractor_token_key(extractor) if accepts_tokens(extractor) else None
+    try:
+        for page in stale_pages(store, vkey, key):
+            fetched = {(a.content_hash, t.tokenizer_key): t for a, t in page if t is not None}
+            source = _PageTokens(fetched, writer)
+            for article, _ in page:
+                try:
+                    extraction, new_tokens = orchestrate._extract(source, extractor, article)  # type: ignore[arg-type]
+                except Exception as exc:  # noqa: BLE001 - per-article isolation
+                    log.debug("extraction of %s failed", article.doc, exc_info=True)
+                    orchestrate._fail(
+                        store, summary, article.source, article.doc, f"extract: {orchestrate._describe(exc)}"
+                    )
+                    continue
+                try:
+                    writer.add(article, extraction, vkey, tokens=new_tokens)
+                except Exception as exc:  # noqa: BLE001
+                    orchestrate._fail(
+                        store, summary, article.source, article.doc, f"store: {orchestrate._describe(exc)}"
+                    )
+        writer.flush()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.flush()
+        raise

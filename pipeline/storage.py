@@ -10,7 +10,10 @@ upgrade it, for a new dataset as for an old one, when the dataset is opened.
 Writes are idempotent: :meth:`Store.write_article` replaces every row of an
 article (delete + insert in one transaction), so a rerun, or a resume after a
 killed run, stores each article exactly once; an edited input file replaces
-the article stored from it.  Every write is also logged, with its rows, in
+the article stored from it.  A run writes through a :class:`BatchWriter`, several
+articles per transaction (:meth:`Store.write_batch`: one ``INSERT ... SELECT`` per
+table from Arrow tables), with the same result as one transaction per article;
+a killed run loses at most its uncommitted batch, which the resume redoes.  Every write is also logged, with its rows, in
 ``article_writes`` and the ``*_history`` tables, so that the state of the
 dataset after any run can be rebuilt and two runs compared
 (:mod:`pipeline.history`).  :meth:`Store.has_current`
@@ -22,20 +25,23 @@ Timestamps are UTC, stored as ``TIMESTAMP`` without a zone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from corpus.records import Article
-from extractors.records import Extraction
+from extractors.records import Extraction, ModelRecord, Provenance, StatRecord, UnitRecord
 from extractors.tokenizer import split_sentences
 from pipeline import migrations
 from pipeline.errors import DatasetLockedError, NoDatasetError, OutputPathError, SchemaVersionError
@@ -173,10 +179,6 @@ _ARTICLE_COLUMNS = (
 )  # fmt: skip
 
 
-#: Rows per multi-row INSERT statement.
-_INSERT_BATCH = 500
-
-
 def utcnow() -> datetime:
     """The current UTC time without a zone (what the TIMESTAMP columns hold)."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -240,28 +242,25 @@ def record_columns(table: str) -> tuple[str, ...]:
     return _TABLE_COLUMNS[table]
 
 
-def _parse_columns() -> dict[str, tuple[str, ...]]:
+def _parse_columns() -> dict[str, dict[str, str]]:
+    """Column name -> DuckDB type of every table of the full schema, in table order."""
     con = duckdb.connect(":memory:")
     try:
         con.execute(SCHEMA_SQL)
         con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
         migrations.migrate(con)
-        return {t: tuple(r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()) for t in (*TABLES, "meta")}
+        tables = (*TABLES, "meta", "token_cache", "article_writes")
+        return {t: {r[0]: r[1] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in tables}
     finally:
         con.close()
 
 
-_TABLE_COLUMNS = _parse_columns()
+_TABLE_TYPES = _parse_columns()
+_TABLE_COLUMNS = {t: tuple(types) for t, types in _TABLE_TYPES.items()}
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _insert_sql(table: str, columns: Sequence[str]) -> str:
-    cols = ", ".join(_quote(c) for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    return f"INSERT INTO {table} ({cols}) VALUES ({marks})"
 
 
 def article_row(article: Article, run_id: str, vkey: str) -> tuple:
@@ -278,6 +277,10 @@ def record_rows(table: str, article_id: str, run_id: str, records: Iterable) -> 
     columns = record_columns(table)
     rows = []
     for idx, rec in enumerate(records):
+        direct = _direct_row(type(rec), table)
+        if direct is not None:
+            rows.append(direct(rec, article_id, idx, run_id))
+            continue
         values = rec.as_dict()
         unknown = set(values) - set(columns)
         if unknown:
@@ -285,6 +288,108 @@ def record_rows(table: str, article_id: str, run_id: str, records: Iterable) -> 
         values.update(article_id=article_id, idx=idx, run_id=run_id)
         rows.append(tuple(values.get(c) for c in columns))
     return rows
+
+
+_PROV_FIELDS = frozenset(f.name for f in fields(Provenance))
+_NO_PROV = Provenance()
+
+
+@functools.cache
+def _direct_row(cls: type, table: str) -> Callable[[Any, str, int, str], tuple] | None:
+    """A fast row maker for the extractor's own record classes (the same values as their
+    ``as_dict``, which copies the provenance with ``dataclasses.asdict``: the slow part of storing);
+    None for any other class, or when the class has a field the table lacks."""
+    if cls not in (StatRecord, ModelRecord, UnitRecord):
+        return None
+    columns = record_columns(table)
+    own = {f.name for f in fields(cls)} - {"prov"}
+    if own - set(columns):
+        return None
+    getters: list[Callable[[Any, Provenance, str, int, str], Any]] = []
+    for c in columns:
+        if c == "article_id":
+            getters.append(lambda r, p, a, i, run: a)
+        elif c == "idx":
+            getters.append(lambda r, p, a, i, run: i)
+        elif c == "run_id":
+            getters.append(lambda r, p, a, i, run: run)
+        elif c in own:
+            getters.append(lambda r, p, a, i, run, c=c: getattr(r, c))
+        elif c in _PROV_FIELDS:
+            getters.append(lambda r, p, a, i, run, c=c: getattr(p, c))
+        else:
+            getters.append(lambda r, p, a, i, run: None)
+
+    def row(rec: Any, article_id: str, idx: int, run_id: str) -> tuple:
+        prov = rec.prov or _NO_PROV
+        return tuple(g(rec, prov, article_id, idx, run_id) for g in getters)
+
+    return row
+
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "INTEGER[]": pa.list_(pa.int32()),
+}  # fmt: skip
+
+
+def _arrow(table: str, rows: Sequence[tuple]) -> pa.Table:
+    """Rows (in the columns of ``table``, all of them) as an Arrow table typed like the DuckDB table."""
+    columns = _TABLE_COLUMNS[table]
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    return pa.table(
+        {
+            c: pa.array(v, _ARROW_TYPES[_TABLE_TYPES[table][c]])
+            for c, v in zip(columns, by_column, strict=True)
+        }
+    )
+
+
+def _id_table(ids: Iterable[str]) -> pa.Table:
+    return pa.table({"article_id": pa.array(list(ids), pa.string())})
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleWrite:
+    """One article with its rows, ready to store (see :func:`article_write`)."""
+
+    article: Article
+    run_id: str
+    versions_key: str
+    rows: dict[str, list[tuple]]  # stats, models, units, sentences
+    tokens: CachedTokens | None = None
+
+
+def article_write(
+    article: Article, extraction: Extraction, run_id: str, vkey: str, tokens: CachedTokens | None = None
+) -> ArticleWrite:
+    """The rows of one article; raises ``ValueError`` for a record field without a column."""
+    aid = article.article_id
+    rows = {
+        "stats": record_rows("stats", aid, run_id, extraction.stats),
+        "models": record_rows("models", aid, run_id, extraction.models),
+        "units": record_rows("units", aid, run_id, extraction.units),
+        "sentences": [(aid, i, s, e) for i, (s, e) in enumerate(split_sentences(article.text))],
+    }
+    return ArticleWrite(article, run_id, vkey, rows, tokens)
+
+
+def _independent_segments(writes: Sequence[ArticleWrite]) -> Iterator[list[ArticleWrite]]:
+    """Consecutive runs of writes none of which replaces another's rows (same id, or same source
+    where the earlier one has no URL): each run can be written with one statement per table."""
+    segment: list[ArticleWrite] = []
+    ids: set[str] = set()
+    sources: set[str] = set()  # sources of the segment's articles without URL
+    for w in writes:
+        if w.article.article_id in ids or w.article.source in sources:
+            yield segment
+            segment, ids, sources = [], set(), set()
+        segment.append(w)
+        ids.add(w.article.article_id)
+        if w.article.url is None:
+            sources.add(w.article.source)
+    if segment:
+        yield segment
 
 
 class Store:
@@ -318,11 +423,17 @@ class Store:
     # -- articles -----------------------------------------------------------
     def has_current(self, article_id: str, content_hash: str, versions_key: str) -> bool:
         """True when the article is stored with this content and these extractor versions."""
-        row = self.con.execute(
+        row = self._one(
             "SELECT 1 FROM articles WHERE article_id = ? AND content_hash = ? AND versions_key = ?",
             [article_id, content_hash, versions_key],
-        ).fetchone()
+        )
         return row is not None
+
+    def _one(self, sql: str, params: Sequence[object]) -> tuple | None:
+        """The first row of a query, or None (read to the end: DuckDB refuses other work on a
+        connection with an unfinished result)."""
+        rows = self.con.execute(sql, params).fetchall()
+        return rows[0] if rows else None
 
     def write_article(
         self,
@@ -341,94 +452,143 @@ class Store:
         sentence offsets, logs the write and its rows (``article_writes``,
         ``*_history``; an earlier version replaced under another id is logged as
         deleted) and, when given, caches the article's tokens.  Returns True when
-        earlier rows were replaced.
+        earlier rows were replaced.  A run stores many articles per transaction
+        with a :class:`BatchWriter` instead.
         """
-        aid = article.article_id
-        rows = {
-            "stats": record_rows("stats", aid, run_id, extraction.stats),
-            "models": record_rows("models", aid, run_id, extraction.models),
-            "units": record_rows("units", aid, run_id, extraction.units),
-        }
-        sentences = [(aid, i, s, e) for i, (s, e) in enumerate(split_sentences(article.text))]
+        return self.write_batch([article_write(article, extraction, run_id, versions_key, tokens)])[0]
+
+    def write_batch(self, writes: Sequence[ArticleWrite]) -> list[bool]:
+        """Store several articles in one transaction, exactly as :meth:`write_article` one after the
+        other would; return, for each, whether earlier rows were replaced.
+
+        The rows go in with one ``INSERT ... SELECT`` per table from Arrow tables; earlier rows
+        are looked up for the whole batch at once and deleted only when there are any.  Writes
+        that touch each other's rows (the same article twice, two versions of one input) are
+        applied one after the other, still inside the one transaction.
+        """
+        if not writes:
+            return []
         with self._transaction():
-            replaced = self._delete_article(article)
-            self.con.execute(
-                _insert_sql("articles", _ARTICLE_COLUMNS), article_row(article, run_id, versions_key)
-            )
-            for table, table_rows in rows.items():
-                self._insert_rows(table, record_columns(table), table_rows)
-            self._insert_rows("sentences", ("article_id", "idx", "start", "end"), sentences)
-            for old in replaced:
-                if old != aid:
-                    self._log_write(run_id, old, None, deleted=True)
-            self._log_write(run_id, aid, article, versions_key=versions_key)
-            if tokens is not None:
-                self.con.execute(
-                    "INSERT INTO token_cache VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [article.content_hash, tokens.tokenizer_key, list(tokens.starts), list(tokens.ends)],
-                )
-        return bool(replaced)
+            replaced: list[bool] = []
+            for segment in _independent_segments(writes):
+                replaced.extend(self._write_segment(segment))
+        return replaced
 
-    def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-        """Insert rows with one multi-row ``INSERT`` per batch: DuckDB's ``executemany`` runs one
-        statement per row, which made storing cost as much as extracting."""
-        for i in range(0, len(rows), _INSERT_BATCH):
-            batch = rows[i : i + _INSERT_BATCH]
-            marks = "(" + ", ".join("?" for _ in columns) + ")"
-            sql = f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) VALUES " + ", ".join(
-                marks for _ in batch
-            )
-            self.con.executemany(sql, [[v for row in batch for v in row]])  # one statement
+    def _write_segment(self, writes: Sequence[ArticleWrite]) -> list[bool]:
+        """Write articles whose rows do not overlap (inside an open transaction)."""
+        old = self._earlier_ids(writes)
+        claimed = [aid for ids in old for aid in ids]
+        if len(claimed) != len(set(claimed)) and len(writes) > 1:
+            # two writes replace the same stored article: one after the other, as a serial run would
+            return [r for w in writes for r in self._write_segment([w])]
+        run_id = writes[0].run_id
+        new_ids = [w.article.article_id for w in writes]
+        deleted = [(w, aid) for w, ids in zip(writes, old, strict=True) for aid in ids if aid not in new_ids]
+        if claimed:
+            with self._registered("_dvk_ids", _id_table(claimed)):
+                for table in ARTICLE_TABLES:
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _dvk_ids)"
+                    )
+        self._forget_writes_of_run(run_id, [*new_ids, *(aid for _, aid in deleted)])
+        deleted_docs = {aid: self._history_doc(aid) for _, aid in deleted}
+        self._insert("articles", [article_row(w.article, run_id, w.versions_key) for w in writes])
+        for table in (*RECORD_TABLES, "sentences"):
+            rows = [row for w in writes for row in w.rows[table]]
+            self._insert(table, rows)
+            if table != "sentences":
+                self._insert(f"{table}_history", rows, like=table)
+        self._insert(
+            "article_writes",
+            [(run_id, aid, deleted_docs[aid], None, None, True) for aid in deleted_docs]
+            + [(run_id, w.article.article_id, w.article.doc, w.article.content_hash, w.versions_key, False)
+               for w in writes],
+        )  # fmt: skip
+        token_rows = {
+            (w.article.content_hash, w.tokens.tokenizer_key): (list(w.tokens.starts), list(w.tokens.ends))
+            for w in writes
+            if w.tokens is not None
+        }
+        if token_rows:
+            with self._registered("_dvk_rows", _arrow(
+                "token_cache", [(h, k, s, e) for (h, k), (s, e) in token_rows.items()]
+            )):  # fmt: skip
+                self.con.execute("INSERT INTO token_cache SELECT * FROM _dvk_rows ON CONFLICT DO NOTHING")
+        return [bool(ids) for ids in old]
 
-    def _log_write(
-        self, run_id: str, article_id: str, article: Article | None, versions_key: str | None = None,
-        deleted: bool = False,
-    ) -> None:  # fmt: skip
-        """Record in the history that ``run_id`` wrote (or deleted) an article, with its current rows."""
-        self.con.execute(
-            "DELETE FROM article_writes WHERE run_id = ? AND article_id = ?", [run_id, article_id]
+    def _earlier_ids(self, writes: Sequence[ArticleWrite]) -> list[list[str]]:
+        """For each write, the stored articles it replaces: same id, or no URL and the same source."""
+        keys = pa.table(
+            {
+                "pos": pa.array(range(len(writes)), pa.int32()),
+                "article_id": pa.array([w.article.article_id for w in writes], pa.string()),
+                "source": pa.array([w.article.source for w in writes], pa.string()),
+            }
         )
-        doc = article.doc if article else self._history_doc(article_id)
-        self.con.execute(
-            "INSERT INTO article_writes VALUES (?, ?, ?, ?, ?, ?)",
-            [run_id, article_id, doc, article.content_hash if article else None, versions_key, deleted],
-        )
-        for table in RECORD_TABLES:
-            self.con.execute(
-                f"DELETE FROM {table}_history WHERE run_id = ? AND article_id = ?", [run_id, article_id]
-            )
-            if not deleted:
+        with self._registered("_dvk_keys", keys):
+            rows = self.con.execute(
+                "SELECT k.pos, a.article_id FROM _dvk_keys k JOIN articles a ON a.article_id = k.article_id"
+                " UNION SELECT k.pos, a.article_id FROM _dvk_keys k"
+                " JOIN articles a ON a.source = k.source AND a.url IS NULL"
+                " ORDER BY 1, 2"
+            ).fetchall()
+        old: list[list[str]] = [[] for _ in writes]
+        for pos, aid in rows:
+            old[pos].append(aid)
+        return old
+
+    def _forget_writes_of_run(self, run_id: str, article_ids: Sequence[str]) -> None:
+        """Drop what ``run_id`` logged earlier for these articles (a run logs its last write of each)."""
+        with self._registered("_dvk_ids", _id_table(article_ids)):
+            again = self.con.execute(
+                "SELECT article_id FROM article_writes WHERE run_id = ?"
+                " AND article_id IN (SELECT article_id FROM _dvk_ids)",
+                [run_id],
+            ).fetchall()
+        if not again:
+            return
+        with self._registered("_dvk_ids", _id_table([r[0] for r in again])):
+            for table in ("article_writes", *(f"{t}_history" for t in RECORD_TABLES)):
                 self.con.execute(
-                    f"INSERT INTO {table}_history BY NAME SELECT * FROM {table} WHERE article_id = ?",
-                    [article_id],
+                    f"DELETE FROM {table} WHERE run_id = ? AND article_id IN (SELECT article_id FROM _dvk_ids)",
+                    [run_id],
                 )
+
+    def _insert(self, table: str, rows: Sequence[tuple], like: str | None = None) -> None:
+        """Insert rows (in the columns of ``like`` or ``table``) with one statement, through Arrow."""
+        if not rows:
+            return
+        with self._registered("_dvk_rows", _arrow(like or table, rows)):
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _dvk_rows")
+
+    @contextmanager
+    def _registered(self, name: str, table: pa.Table) -> Iterator[None]:
+        self.con.register(name, table)
+        try:
+            yield
+        finally:
+            with suppress(duckdb.Error):  # in an aborted transaction; the rollback drops it anyway
+                self.con.unregister(name)
 
     def _history_doc(self, article_id: str) -> str:
-        row = self.con.execute(
+        row = self._one(
             "SELECT doc FROM article_writes WHERE article_id = ? AND doc IS NOT NULL LIMIT 1", [article_id]
-        ).fetchone()
+        )
         return row[0] if row else article_id
 
-    def _delete_article(self, article: Article) -> list[str]:
-        """Delete the article's rows and those of earlier versions of its input; return their ids."""
-        ids = [
-            r[0]
-            for r in self.con.execute(
-                "SELECT article_id FROM articles WHERE article_id = ? OR (source = ? AND url IS NULL)",
-                [article.article_id, article.source],
-            ).fetchall()
-        ]
-        for table in ARTICLE_TABLES:
-            self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
-        return ids
+    def article_state(self, article_id: str) -> tuple[str, str, str, str | None] | None:
+        """(content hash, versions key, source, url) of a stored article, or None."""
+        return self._one(  # type: ignore[return-value]
+            "SELECT content_hash, versions_key, source, url FROM articles WHERE article_id = ?", [article_id]
+        )
 
     # -- token cache ----------------------------------------------------------
     def cached_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None:
         """The tokens cached for this cleaned text and tokenizer, or None."""
-        row = self.con.execute(
+        row = self._one(
             "SELECT starts, ends FROM token_cache WHERE content_hash = ? AND tokenizer_key = ?",
             [content_hash, tokenizer_key],
-        ).fetchone()
+        )
         return CachedTokens(tokenizer_key, tuple(row[0]), tuple(row[1])) if row else None
 
     # -- runs and failures ----------------------------------------------------
@@ -488,6 +648,128 @@ class Store:
         )
         os.replace(tmp, path)
         return path
+
+
+#: A batch is committed once it holds this many articles ...
+BATCH_ARTICLES = 64
+#: ... or once its first article has waited this many seconds, whichever comes first.
+BATCH_SECONDS = 2.0
+
+
+class BatchWriter:
+    """Stores a run's articles several per transaction: a batch of :data:`BATCH_ARTICLES`
+    articles, or what came within :data:`BATCH_SECONDS`, whichever is reached first.
+
+    A write is only buffered by :meth:`add`; it is stored when its batch is committed
+    (:meth:`flush`), and ``on_commit(article, replaced)`` is called then, in input order.  A
+    killed process thus loses the uncommitted batch, never part of an article: the dataset
+    holds whole articles only, and a resumed run redoes the lost ones (they are not current),
+    so every article is still stored exactly once.  If a batch cannot be stored (one bad
+    article), its articles are stored one per transaction instead, and each one that still
+    fails goes to ``on_fail(article, exc)``.
+
+    :meth:`has_current` and :meth:`cached_tokens` see the buffered writes as if they were
+    stored, so a run behaves exactly as with one transaction per article.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        run_id: str,
+        *,
+        on_commit: Callable[[Article, bool], object] | None = None,
+        on_fail: Callable[[Article, Exception], object] | None = None,
+        max_articles: int | None = None,
+        max_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.on_commit = on_commit
+        self.on_fail = on_fail
+        self.max_articles = max_articles or BATCH_ARTICLES
+        self.max_seconds = BATCH_SECONDS if max_seconds is None else max_seconds
+        self._clock = clock
+        self._pending: list[ArticleWrite] = []
+        self._by_id: dict[str, ArticleWrite] = {}
+        self._sources: set[str] = set()
+        self._tokens: dict[tuple[str, str], CachedTokens] = {}
+        self._since = 0.0
+
+    def __len__(self) -> int:
+        """The number of buffered (not yet committed) articles."""
+        return len(self._pending)
+
+    def add(
+        self, article: Article, extraction: Extraction, versions_key: str, tokens: CachedTokens | None = None
+    ) -> None:
+        """Buffer one article's write; commit the batch when it is full or old enough.
+
+        Raises ``ValueError`` (nothing buffered) for a record field without a column.
+        """
+        write = article_write(article, extraction, self.run_id, versions_key, tokens)
+        if not self._pending:
+            self._since = self._clock()
+        self._pending.append(write)
+        self._by_id[article.article_id] = write
+        self._sources.add(article.source)
+        if tokens is not None:
+            self._tokens[(article.content_hash, tokens.tokenizer_key)] = tokens
+        if len(self._pending) >= self.max_articles or self._clock() - self._since >= self.max_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the buffered writes (one transaction; one per article if that fails)."""
+        writes = self._pending
+        if not writes:
+            return
+        try:
+            replaced = self.store.write_batch(writes)
+        except Exception:  # noqa: BLE001 - find the article at fault: store them one by one
+            self._clear()
+            for w in writes:
+                try:
+                    (one,) = self.store.write_batch([w])
+                except Exception as exc:  # noqa: BLE001 - per-article isolation
+                    if self.on_fail is None:
+                        raise
+                    self.on_fail(w.article, exc)
+                else:
+                    self._committed(w, one)
+            return
+        self._clear()
+        for w, r in zip(writes, replaced, strict=True):
+            self._committed(w, r)
+
+    def _committed(self, write: ArticleWrite, replaced: bool) -> None:
+        if self.on_commit is not None:
+            self.on_commit(write.article, replaced)
+
+    def _clear(self) -> None:
+        self._pending, self._by_id, self._sources, self._tokens = [], {}, set(), {}
+
+    def has_current(self, article_id: str, content_hash: str, versions_key: str) -> bool:
+        """:meth:`Store.has_current`, counting the buffered writes as stored."""
+        write = self._by_id.get(article_id)
+        if write is not None:
+            return write.article.content_hash == content_hash and write.versions_key == versions_key
+        state = self.store.article_state(article_id)
+        if state is None:
+            return False
+        stored_hash, stored_key, source, url = state
+        if url is None and source in self._sources:  # a buffered new version of its input replaces it
+            return False
+        return stored_hash == content_hash and stored_key == versions_key
+
+    def pending_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None:
+        """Tokens of a buffered write, not yet in the cache table."""
+        return self._tokens.get((content_hash, tokenizer_key))
+
+    def cached_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None:
+        """:meth:`Store.cached_tokens`, counting the buffered writes' tokens as cached."""
+        return self.pending_tokens(content_hash, tokenizer_key) or self.store.cached_tokens(
+            content_hash, tokenizer_key
+        )
 
 
 def _sql_str(path: Path) -> str:

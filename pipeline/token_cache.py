@@ -2,15 +2,17 @@
 
 Tokens are cached in the dataset's ``token_cache`` table, keyed by the cleaned
 text's ``content_hash`` and a tokenizer key (:func:`tokenizer_key`: the backend,
-its package version, and a hash of dvk's own alignment code in
-``extractors/tokenizer.py``, so that any change to either makes new entries).
+its package version, a hash of dvk's own tokenizing code, and the token scope
+(every sentence or only the parts the rules read), so that any change to them
+makes new entries).
 Only the offsets are kept (``starts``, ``ends``): the words are slices of the
 text, which the ``articles`` table already holds.
 
 :func:`extract_with_cache` is what a run calls per article: it takes the
 article's tokens from the cache when they are there (else tokenizes and hands
-back the new entry, which :meth:`pipeline.storage.Store.write_article` stores in
-the article's own transaction) and runs the extractor on them.  An extractor
+back the new entry, which :class:`pipeline.storage.BatchWriter` stores in the
+same transaction as the article, and serves to later articles of its batch)
+and runs the extractor on them.  An extractor
 without the ``tokens`` parameter (a test double) is simply called as it is.
 """
 
@@ -22,23 +24,42 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Protocol
 
 from corpus.records import Article
 from extractors.records import Extraction
-from pipeline.storage import CachedTokens, Store
+from pipeline.storage import CachedTokens
 
-_TOKENIZER_SOURCE = Path(__file__).resolve().parents[1] / "extractors" / "tokenizer.py"
+_EXTRACTORS = Path(__file__).resolve().parents[1] / "extractors"
+_TOKENIZER_SOURCES = (_EXTRACTORS / "tokenizer.py", _EXTRACTORS / "document.py", _EXTRACTORS / "numbers.py")
+
+
+class TokenSource(Protocol):
+    """Where cached tokens are looked up: a Store, a BatchWriter, or a page of prefetched ones."""
+
+    def cached_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None: ...
 
 
 @cache
-def tokenizer_key(backend: str) -> str:
-    """``backend-<package version>-<hash of extractors/tokenizer.py>``: the cache key of a tokenizer."""
+def tokenizer_key(backend: str, scope: str = "all") -> str:
+    """``backend-<package version>-<hash of dvk's tokenizing code>[+scope]``: the cache key of a tokenizer.
+
+    The code hashed is ``extractors/tokenizer.py`` and, since they decide which parts
+    a ``needed`` scope segments, ``extractors/document.py`` and ``extractors/numbers.py``.
+    """
     try:
         pkg = metadata.version(backend)
     except metadata.PackageNotFoundError:  # pragma: no cover - backend not installed
         pkg = "unknown"
-    code = hashlib.sha1(_TOKENIZER_SOURCE.read_bytes()).hexdigest()[:12]
-    return f"{backend}-{pkg}-{code}"
+    digest = hashlib.sha1()
+    for source in _TOKENIZER_SOURCES:
+        digest.update(source.read_bytes())
+    return f"{backend}-{pkg}-{digest.hexdigest()[:12]}" + ("" if scope == "all" else f"+{scope}")
+
+
+def extractor_token_key(extractor: object) -> str:
+    """The cache key of the tokens ``extractor`` reads: its backend and its token scope."""
+    return tokenizer_key(extractor.tokenizer, getattr(extractor, "token_scope", None) or "all")  # type: ignore[attr-defined]
 
 
 @cache
@@ -63,7 +84,7 @@ class CacheStats:
 
 
 def extract_with_cache(
-    store: Store, extractor: object, article: Article, stats: CacheStats | None = None
+    store: TokenSource, extractor: object, article: Article, stats: CacheStats | None = None
 ) -> tuple[Extraction, CachedTokens | None]:
     """Extract ``article`` on cached tokens when possible; return the extraction and a new cache entry."""
     if not accepts_tokens(extractor):
@@ -71,8 +92,7 @@ def extract_with_cache(
     from extractors.document import tokens_from_offsets
     from extractors.tokenizer import tokenize
 
-    backend = extractor.tokenizer  # type: ignore[attr-defined]
-    key = tokenizer_key(backend)
+    key = extractor_token_key(extractor)
     cached = store.cached_tokens(article.content_hash, key) if article.content_hash else None
     if cached is not None:
         if stats:
@@ -81,6 +101,9 @@ def extract_with_cache(
         return extractor.extract(article, tokens=tokens), None  # type: ignore[attr-defined]
     if stats:
         stats.misses += 1
-    tokens = tokenize(article.text, backend)
+    if hasattr(extractor, "tokenize"):  # the extractor's own backend and scope
+        tokens = extractor.tokenize(article.text)
+    else:
+        tokens = tokenize(article.text, extractor.tokenizer)  # type: ignore[attr-defined]
     entry = CachedTokens(key, tuple(t.start for t in tokens), tuple(t.end for t in tokens))
     return extractor.extract(article, tokens=tokens), entry  # type: ignore[attr-defined]

@@ -5,10 +5,12 @@ count what must land in the tables without depending on the real extractors.
 
 Run as a script, this module is ``dvk`` with the Extractor replaced by
 :class:`FakeExtractor`; with ``DVK_FAKE_BLOCK_AFTER=N`` the process hangs (as if busy)
-once N articles are stored, either in extraction (``DVK_FAKE_BLOCK_IN=extract``,
-the default) or inside the storing transaction, after the ``articles`` row and
-before the records (``DVK_FAKE_BLOCK_IN=transaction``),
-so that a test can kill it at a known point.
+once N articles went through, either in the extraction of the next one
+(``DVK_FAKE_BLOCK_IN=extract``, the default) or inside the transaction of the
+batch that would store more than N, after its ``articles`` rows and before its
+records (``DVK_FAKE_BLOCK_IN=transaction``), and writes :data:`BLOCKING` to stderr,
+so that a test can kill it at a known point.  ``DVK_FAKE_BATCH=B`` commits B
+articles per transaction (and never on time), so the test knows what is committed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ MODEL_RE = re.compile(r"“([^”]+)”")
 UNIT_RE = re.compile(r"\b(quận|huyện|phường|xã) ((?:[A-ZĐ]\w*)(?: [A-ZĐ]\w*)*)")
 FAKE = "fake.regex"
 FAKE_VERSION = "1"
+#: What the fake ``dvk`` writes to stderr when it starts to hang.
+BLOCKING = "fake dvk: blocking"
+
+
+def _hang() -> None:
+    print(BLOCKING, file=sys.stderr, flush=True)
+    time.sleep(600)
 
 
 def _prov(m: re.Match, group: int = 0) -> Provenance:
@@ -82,19 +91,21 @@ class BlockingExtractor(FakeExtractor):
 
     def extract(self, article: Article) -> Extraction:
         if self.calls >= self.block_after:
-            time.sleep(600)
+            _hang()
         self.calls += 1
         return super().extract(article)
 
 
-class _HangOnExecutemany:
-    """A DuckDB connection whose ``executemany`` (the record inserts) never returns."""
+class _HangOnRecords:
+    """A DuckDB connection that never returns from the statement inserting the stats rows."""
 
     def __init__(self, con: object) -> None:
         self._con = con
 
-    def executemany(self, *args: object) -> None:
-        time.sleep(600)
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.startswith("INSERT INTO stats "):
+            _hang()
+        return self._con.execute(sql, *args)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._con, name)
@@ -105,6 +116,9 @@ def _install_blocking_fake() -> None:
     import pipeline.orchestrate
     import pipeline.storage
 
+    if "DVK_FAKE_BATCH" in os.environ:
+        pipeline.storage.BATCH_ARTICLES = int(os.environ["DVK_FAKE_BATCH"])
+        pipeline.storage.BATCH_SECONDS = 3600.0
     block_after = int(os.environ.get("DVK_FAKE_BLOCK_AFTER", "0"))
     where = os.environ.get("DVK_FAKE_BLOCK_IN", "extract")
     if where == "extract":
@@ -113,16 +127,16 @@ def _install_blocking_fake() -> None:
         )
         return
     pipeline.orchestrate.build_extractor = FakeExtractor
-    original = pipeline.storage.Store.write_article
+    original = pipeline.storage.Store.write_batch
     written = {"n": 0}
 
-    def write_then_hang(self: pipeline.storage.Store, *args: object, **kwargs: object) -> bool:
-        if written["n"] >= block_after:  # the articles row goes in, then the records hang
-            self.con = _HangOnExecutemany(self.con)  # type: ignore[assignment]
-        written["n"] += 1
-        return original(self, *args, **kwargs)
+    def write_then_hang(self: pipeline.storage.Store, writes: list) -> list[bool]:
+        if written["n"] + len(writes) > block_after:  # the articles rows go in, then the records hang
+            self.con = _HangOnRecords(self.con)  # type: ignore[assignment]
+        written["n"] += len(writes)
+        return original(self, writes)
 
-    pipeline.storage.Store.write_article = write_then_hang
+    pipeline.storage.Store.write_batch = write_then_hang
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 import typer.main
 from conftest import Corpus
-from fakes import FakeExtractor, fake_extract
+from fakes import BLOCKING, FakeExtractor, fake_extract
 from typer.testing import CliRunner
 
 from corpus.records import Article
@@ -295,44 +295,50 @@ def _write_many(root: Path, n: int) -> None:
         )
 
 
-def _wait_for_stored(proc: subprocess.Popen, log: Path, n: int, timeout: float = 180.0) -> None:
+def _wait_for_block(proc: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if log.read_text(encoding="utf-8").count(": stored ") >= n:
+        if BLOCKING in log.read_text(encoding="utf-8"):
             return
         if proc.poll() is not None:
             pytest.fail(f"dvk exited early ({proc.returncode}):\n{log.read_text(encoding='utf-8')}")
         time.sleep(0.05)
-    pytest.fail(f"no {n} stored articles within {timeout} s:\n{log.read_text(encoding='utf-8')}")
+    pytest.fail(f"dvk did not block within {timeout} s:\n{log.read_text(encoding='utf-8')}")
 
 
 @pytest.mark.parametrize("block_in", ["extract", "transaction"])
 def test_killed_run_resumes_and_stores_every_article_once(
     block_in: str, fake_extraction, tmp_path: Path
 ) -> None:
-    """SIGKILL a run after 5 committed articles (while the 6th is being extracted, or is half
-    written inside its transaction); rerunning stores each of the 30 articles exactly once."""
-    n_articles, n_before_kill = 30, 5
+    """Two articles per transaction; SIGKILL a run once 5 articles went through (while the 6th is
+    being extracted and the 5th waits for its batch, or while the batch of the 5th and 6th is half
+    written): the dataset holds the 4 committed articles, whole; rerunning stores each of the 30
+    articles exactly once."""
+    n_articles, n_before_kill, batch = 30, 5, 2
+    n_committed = n_before_kill // batch * batch
     inp, out, log = tmp_path / "in", tmp_path / "out", tmp_path / "stderr.log"
     _write_many(inp, n_articles)
-    env = os.environ | {"DVK_FAKE_BLOCK_AFTER": str(n_before_kill), "DVK_FAKE_BLOCK_IN": block_in}
+    env = os.environ | {
+        "DVK_FAKE_BLOCK_AFTER": str(n_before_kill), "DVK_FAKE_BLOCK_IN": block_in, "DVK_FAKE_BATCH": str(batch),
+    }  # fmt: skip
     with log.open("w", encoding="utf-8") as err:
         cmd = [sys.executable, str(FAKES), "-v", "run", str(inp), "--out", str(out)]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         try:
-            _wait_for_stored(proc, log, n_before_kill)
+            _wait_for_block(proc, log)
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert not (out / "parquet").exists()
+    assert log.read_text(encoding="utf-8").count(": stored ") == n_committed  # logged once committed
     killed = counts(out)
-    assert killed["articles"] == n_before_kill
-    assert killed["stats"] == n_before_kill  # one "N mô hình" per article, nothing of the 6th
+    assert killed["articles"] == n_committed
+    assert killed["stats"] == n_committed  # one "N mô hình" per article, nothing of the lost batch
 
     result = dvk("run", inp, "--out", out)
     assert result.exit_code == 0, result.output
-    assert f"new: {n_articles - n_before_kill}; unchanged: {n_before_kill}; failed: 0" in result.stdout
+    assert f"new: {n_articles - n_committed}; unchanged: {n_committed}; failed: 0" in result.stdout
     n = counts(out)
     assert n["articles"] == n_articles
     assert {t: n[t] for t in ("stats", "models", "units")} == expected_fake_counts(out)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from fakes import FakeExtractor
+from fakes import BLOCKING, FakeExtractor
 from typer.testing import CliRunner
 
 from corpus.records import Article
@@ -206,14 +206,16 @@ def _wait_for(proc: subprocess.Popen, log: Path, word: str, n: int, timeout: flo
 def test_killed_rerun_resumes_and_writes_every_article_once(
     block_in: str, fake_extraction, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SIGKILL a rerun after 4 re-extracted articles (in extraction, or inside the 5th's transaction);
-    the next rerun finishes the rest and the dataset equals a fresh run with the new version."""
-    n_articles, n_before_kill = 12, 4
+    """Two articles per transaction; SIGKILL a rerun once 5 articles went through (in the 6th's
+    extraction, the 5th waiting for its batch, or inside the transaction of the 5th and 6th): 4 are
+    committed; the next rerun finishes the rest and the dataset equals a fresh run with the new version."""
+    n_articles, n_before_kill = 12, 5
     inp, out, log = tmp_path / "in", tmp_path / "out", tmp_path / "stderr.log"
     write_articles(inp, n_articles)
     run_pipeline([str(inp)], out)
     env = os.environ | {
         "DVK_FAKE_VERSION": "2", "DVK_FAKE_BLOCK_AFTER": str(n_before_kill), "DVK_FAKE_BLOCK_IN": block_in,
+        "DVK_FAKE_BATCH": "2",
     }  # fmt: skip
     with log.open("w", encoding="utf-8") as err:
         proc = subprocess.Popen(
@@ -223,11 +225,12 @@ def test_killed_rerun_resumes_and_writes_every_article_once(
             env=env,
         )
         try:
-            _wait_for(proc, log, ": re-extracted ", n_before_kill)
+            _wait_for(proc, log, BLOCKING, 1)
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
+    assert log.read_text(encoding="utf-8").count(": re-extracted ") == 4  # logged once committed
     monkeypatch.setenv("DVK_FAKE_VERSION", "2")
     with open_store(out, read_only=True) as store:
         from pipeline.storage import versions_key

@@ -19,11 +19,14 @@ from pipeline.storage import (
     DB_NAME,
     SCHEMA_VERSION,
     TABLES,
+    BatchWriter,
+    CachedTokens,
     RunCounts,
     RunInfo,
     new_run_id,
     open_store,
     record_columns,
+    record_rows,
     versions_key,
 )
 
@@ -252,3 +255,142 @@ def test_second_writer_process_gets_dataset_locked(tmp_path: Path) -> None:
             open_store(tmp_path)
     finally:
         proc.communicate("", timeout=30)
+
+
+# ---------------------------------------------------------------------------- batched writes
+
+HISTORY_TABLES = ("article_writes", "stats_history", "models_history", "units_history", "token_cache")
+
+
+def all_rows(store) -> dict[str, list[tuple]]:
+    return {t: table_rows(store, t) for t in (*TABLES[:-2], *HISTORY_TABLES)}
+
+
+def tokens_for(article: Article) -> CachedTokens:
+    return CachedTokens("tok-1", (0, 6), (5, 9))
+
+
+def replay(store, writes: list[tuple[Article, Extraction, str]], batched: bool) -> None:
+    """Write each (article, extraction, run) one per transaction, or with a BatchWriter per run."""
+    if not batched:
+        for art, ext, run in writes:
+            store.write_article(art, ext, run, VKEY, tokens=tokens_for(art))
+        return
+    for run in dict.fromkeys(run for _, _, run in writes):
+        writer = BatchWriter(store, run, max_articles=100, max_seconds=3600)
+        for art, ext, r in writes:
+            if r == run:
+                writer.add(art, ext, VKEY, tokens=tokens_for(art))
+        writer.flush()
+
+
+def test_a_batch_stores_exactly_what_one_transaction_per_article_stores(tmp_path: Path) -> None:
+    """Replacements inside a batch (the same article twice, a new version of an input file, an
+    article replacing a stored one under another id) give the same rows, history included."""
+    old = make_article(1)
+    edited = dataclasses.replace(
+        old, article_id="id-new", text=old.text + " Thêm một câu.", content_hash="h2"
+    )
+    writes = [
+        (make_article(1), make_extraction(3), "run-1"),
+        (make_article(2), make_extraction(2), "run-1"),
+        (make_article(2), make_extraction(1), "run-1"),  # again in the same run
+        (make_article(3), make_extraction(0), "run-1"),
+        (edited, make_extraction(1), "run-2"),  # replaces id0001, stored by run-1
+        (make_article(3), make_extraction(2), "run-2"),
+        (make_article(4), make_extraction(1), "run-2"),
+        (old, make_extraction(1), "run-2"),  # the old version is back: replaces id-new, in the batch
+    ]
+    results = {}
+    for batched in (False, True):
+        with open_store(tmp_path / str(batched)) as store:
+            replay(store, writes, batched)
+            results[batched] = all_rows(store)
+    assert results[True] == results[False]
+    assert [r[1] for r in results[True]["articles"]] == [
+        "doc0001.txt",
+        "doc0002.txt",
+        "doc0003.txt",
+        "doc0004.txt",
+    ]
+    deleted = [r[:2] for r in results[True]["article_writes"] if r[5]]
+    assert deleted == [("run-2", "id-new")]
+
+
+def test_batch_commits_when_full_or_old_and_reports_each_article_then(tmp_path: Path) -> None:
+    now = [0.0]
+    committed: list[tuple[str, bool]] = []
+    with open_store(tmp_path) as store:
+        store.write_article(make_article(2), make_extraction(1), "run-0", VKEY)
+        writer = BatchWriter(
+            store, "run-1", max_articles=3, max_seconds=5.0, clock=lambda: now[0],
+            on_commit=lambda art, replaced: committed.append((art.article_id, replaced)),
+        )  # fmt: skip
+        for n in (1, 2):
+            writer.add(make_article(n), make_extraction(1), VKEY)
+        assert (len(writer), committed, store.counts()["articles"]) == (2, [], 1)
+        writer.add(make_article(3), make_extraction(1), VKEY)  # the third fills the batch
+        assert len(writer) == 0
+        assert committed == [("id0001", False), ("id0002", True), ("id0003", False)]
+        writer.add(make_article(4), make_extraction(1), VKEY)
+        now[0] = 4.9
+        writer.add(make_article(5), make_extraction(1), VKEY)
+        assert len(writer) == 2
+        now[0] = 5.0  # the batch's first article has waited max_seconds
+        writer.add(make_article(6), make_extraction(1), VKEY)
+        assert len(writer) == 0 and store.counts()["articles"] == 6
+        assert [a for a, _ in committed[3:]] == ["id0004", "id0005", "id0006"]
+
+
+def test_buffered_writes_count_as_stored_for_has_current_and_the_token_cache(tmp_path: Path) -> None:
+    art = make_article(1)
+    edited = dataclasses.replace(art, article_id="id-new", text=art.text + " Thêm.", content_hash="h2")
+    with open_store(tmp_path) as store:
+        store.write_article(art, make_extraction(1), "run-0", VKEY)
+        writer = BatchWriter(store, "run-1", max_articles=100, max_seconds=3600)
+        assert writer.has_current(art.article_id, art.content_hash, VKEY)
+        writer.add(make_article(2), make_extraction(1), VKEY, tokens=tokens_for(art))
+        assert writer.has_current("id0002", make_article(2).content_hash, VKEY)
+        assert not writer.has_current("id0002", make_article(2).content_hash, "other-key")
+        assert not store.has_current("id0002", make_article(2).content_hash, VKEY)  # not stored yet
+        assert writer.cached_tokens(make_article(2).content_hash, "tok-1") == tokens_for(art)
+        assert store.cached_tokens(make_article(2).content_hash, "tok-1") is None
+        writer.add(edited, make_extraction(1), VKEY)  # a new version of id0001's input file
+        assert not writer.has_current(art.article_id, art.content_hash, VKEY)
+        writer.flush()
+        assert store.cached_tokens(make_article(2).content_hash, "tok-1") == tokens_for(art)
+        assert not store.has_current(art.article_id, art.content_hash, VKEY)
+
+
+def test_a_bad_article_fails_alone_and_the_rest_of_its_batch_is_stored(tmp_path: Path) -> None:
+    committed, failed = [], []
+    with open_store(tmp_path) as store:
+        store.write_article(make_article(2), make_extraction(2), "run-0", VKEY)
+        before = table_rows(store, "stats")
+        writer = BatchWriter(
+            store, "run-1", max_articles=100, max_seconds=3600,
+            on_commit=lambda art, replaced: committed.append(art.article_id),
+            on_fail=lambda art, exc: failed.append((art.article_id, type(exc))),
+        )  # fmt: skip
+        bad = make_extraction(1)
+        bad.models[0].name = None  # NOT NULL: only the database finds out, when the batch is written
+        for n, ext in ((1, make_extraction(1)), (2, bad), (3, make_extraction(1))):
+            writer.add(make_article(n), ext, VKEY)
+        writer.flush()
+        assert committed == ["id0001", "id0003"]
+        assert failed == [("id0002", duckdb.ConstraintException)]
+        assert [r for r in table_rows(store, "stats") if r[0] == "id0002"] == before  # old rows kept
+        assert store.counts()["articles"] == 3
+
+
+def test_fast_record_rows_equal_the_records_as_dict() -> None:
+    """storage builds the rows of the extractor's own records without ``as_dict`` (for speed)."""
+    ext = make_extraction(2)
+    ext.stats[0].ratio_of, ext.stats[0].province_now, ext.stats[1].prov = 4.0, "Tỉnh A", None
+    for table, records in (("stats", ext.stats), ("models", ext.models), ("units", ext.units)):
+        columns = record_columns(table)
+        expected = []
+        for idx, rec in enumerate(records):
+            values = rec.as_dict() | {"article_id": "a", "idx": idx, "run_id": "r"}
+            expected.append(tuple(values.get(c) for c in columns))
+        assert record_rows(table, "a", "r", records) == expected

@@ -100,9 +100,9 @@ def _idx(spans: Sequence[tuple[int, int]], pos: int) -> int:
 
 
 def doc_context(doc: Doc) -> DocContext:
-    from extractors.components import _article_year, _sentences
+    from extractors.components import _article_year, _sentences, doc_text
 
-    text = doc.text
+    text = doc_text(doc)
     sents = _sentences(doc)
     paras = attach.paragraphs_of(text) or [(0, len(text))]
     ctx = doc._.unit_context

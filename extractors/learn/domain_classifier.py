@@ -37,6 +37,7 @@ from spacy.tokens import Doc
 
 from corpus.normalize import fold_tone_marks
 from extractors import domains
+from extractors.components import doc_text
 from extractors.learn.artifacts import ModelCard, require_model_json
 from extractors.learn.data import AnnotatedArticle, article_folds
 from extractors.learn.gold_models import context_at, gold_models
@@ -205,7 +206,7 @@ def relabel(doc: Doc, model: LinearModel, mode: str) -> Doc:
     records = list(doc._.models or [])
     if not records:
         return doc
-    text = doc.text
+    text = doc_text(doc)
     sents = sentence_spans(text)
     for rec in records:
         start = (

@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import model_names as mn
+from extractors.components import doc_text
 from extractors.learn.artifacts import ModelCard, require_model_json
 from extractors.learn.data import AnnotatedArticle, article_folds
 from extractors.learn.gold_models import name_key, same_name
@@ -427,7 +428,7 @@ def load(models_dir: Path | None = None) -> LinearModel:
 
 def apply(doc: Doc, model: LinearModel, mode: str) -> Doc:
     """Edit ``doc._.models``: keep the rule records the mode keeps, add the candidates it adds."""
-    text = doc.text
+    text = doc_text(doc)
     records = list(doc._.models or [])
     rule_names = [r.name for r in records]
     cands = candidates(text, rule_names)

@@ -22,7 +22,8 @@ def _extractor():
     if _EXTRACTOR is None:
         from extractors.pipeline import Extractor
 
-        _EXTRACTOR = Extractor(tokenizer="underthesea", extractors="rules")
+        # every sentence segmented: the unit recogniser learns from (and in `ml` mode tags) all words
+        _EXTRACTOR = Extractor(tokenizer="underthesea", extractors="rules", token_scope="all")
     return _EXTRACTOR
 
 

@@ -36,6 +36,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.components import doc_text
 from extractors.learn.artifacts import ModelCard, require_model_json
 from extractors.learn.data import AnnotatedArticle, article_folds
 from extractors.learn.linear import LinearModel
@@ -202,11 +203,11 @@ def article_example(doc: Doc, a: AnnotatedArticle) -> tuple[list[Features], list
     toks = tokens_of(doc)
     votes = {
         "rules": lf_rules(doc),
-        "gold": lf_gold(doc.text, a.gold),
-        "type+caps": lf_type_caps(doc.text),
-        "gazetteer": lf_gazetteer(doc.text),
+        "gold": lf_gold(doc_text(doc), a.gold),
+        "type+caps": lf_type_caps(doc_text(doc)),
+        "gazetteer": lf_gazetteer(doc_text(doc)),
     }
-    return token_features(toks, doc.text), weak_labels(toks, votes)
+    return token_features(toks, doc_text(doc)), weak_labels(toks, votes)
 
 
 # --- decoding ------------------------------------------------------------------------
@@ -379,7 +380,7 @@ class Recogniser:
         toks = tokens_of(doc)
         if not toks:
             return []
-        proba = self.model.predict_proba(token_features(toks, doc.text))
+        proba = self.model.predict_proba(token_features(toks, doc_text(doc)))
         return decode(toks, proba, self.model.classes_)
 
     def apply(self, doc: Doc, mode: str) -> Doc:
@@ -393,7 +394,7 @@ class Recogniser:
                 continue
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            m = _mention_for(doc.text, s, e, ctx.province)
+            m = _mention_for(doc_text(doc), s, e, ctx.province)
             if m is not None:
                 new.append(m)
                 taken.append((s, e))
@@ -412,7 +413,7 @@ class Recogniser:
         fresh = {fold(m.name) for m in new} - have
         if not fresh:
             return
-        added = [r for r in units.participating_units(doc.text, ctx) if fold(r.name) in fresh]
+        added = [r for r in units.participating_units(doc_text(doc), ctx) if fold(r.name) in fresh]
         doc._.units = [*(doc._.units or []), *added]
 
 
