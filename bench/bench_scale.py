@@ -37,7 +37,8 @@ def _rate(n: int, seconds: float) -> str:
 
 def _dev_corpus(n: int, out: Path) -> Path:
     """The development set's real articles (../shared seeds + dev), cycled to ``n``, as one JSONL file
-    in a temporary folder (third-party text: never written into the repo)."""
+    in a temporary folder (third-party text: never written into the repo); each copy ends with a
+    line of its own, so that every article is new to the token cache."""
     from corpus.ingest import IngestFailure, discover_inputs, read_inputs
     from pipeline.orchestrate import _clean
 
@@ -48,7 +49,10 @@ def _dev_corpus(n: int, out: Path) -> Path:
     texts = [_clean(r).text for f in files for r in read_inputs(f) if not isinstance(r, IngestFailure)]
     with out.open("w", encoding="utf-8") as f:
         for i in range(n):
-            rec = {"url": f"https://dev.example.vn/{i:06d}.html", "text": texts[i % len(texts)]}
+            # a last line of its own (letters, no number) so that no copy hits the token cache
+            code = "".join(chr(ord("a") + int(d)) for d in f"{i:06d}")
+            text = f"{texts[i % len(texts)]}\nMã tin {code}."
+            rec = {"url": f"https://dev.example.vn/{i:06d}.html", "text": text}
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return out
 

@@ -47,9 +47,13 @@ _HSPACE_RUN = re.compile(r" {2,}")
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ"})
 
 
+# the Unicode category Cc: C0 controls, DEL and the C1 controls
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def _strip_controls(text: str) -> str:
     """Drop control characters other than newline (tabs became spaces before)."""
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    return _CONTROLS.sub("", text)
 
 
 # --- dashes ---------------------------------------------------------------------------------------

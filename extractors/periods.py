@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.numbers import parse_numeral
+from extractors.regex_speed import with_first_chars
 
 _Y = r"((?:19|20)\d{2})"
 _DASH = r"\s*[-–—]\s*"
@@ -101,6 +102,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("total", re.compile(r"(?i)\bnâng\s+tổng\s+số\b")),
     ("year", re.compile(rf"(?i)\bnăm\s+{_Y}\b(?!\s*[-–—]\s*(?:19|20)\d\d)")),
 ]
+_PATTERNS = [(kind, with_first_chars(rx)) for kind, rx in _PATTERNS]  # same matches, found faster
 
 
 _NO_MENTION = ("target", "document")

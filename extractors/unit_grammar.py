@@ -22,10 +22,12 @@ name after ``Huyện ủy X`` is not read as part of the place.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from extractors import gazetteer as gz
+from extractors.regex_speed import with_first_chars
 
 # ---------------------------------------------------------------------------------------------
 # character classes and small helpers
@@ -82,10 +84,12 @@ _TYPE_WORDS: list[tuple[str, str, bool]] = [
     (r"[Tt]hôn", "thôn", False),
     (r"[Bb]ản", "bản", False),
 ]
-TYPE_RE = re.compile(
-    "|".join(f"(?P<t{i}>(?<![\\w.]){rx}(?:(?<=\\.)|(?!\\w)))" for i, (rx, _, _) in enumerate(_TYPE_WORDS))
+TYPE_RE = with_first_chars(
+    re.compile(
+        "|".join(f"(?P<t{i}>(?<![\\w.]){rx}(?:(?<=\\.)|(?!\\w)))" for i, (rx, _, _) in enumerate(_TYPE_WORDS))
+    )
 )
-HCM_RE = re.compile(r"(?<![\w.])(?:T\.?P\.?\s?HCM|Tp\.?\s?HCM|TPHCM|TP\.\s?HCM)(?!\w)")
+HCM_RE = with_first_chars(re.compile(r"(?<![\w.])(?:T\.?P\.?\s?HCM|Tp\.?\s?HCM|TPHCM|TP\.\s?HCM)(?!\w)"))
 
 # Person names start with a family name: a capitalised run is cut before one (after two words).
 SURNAMES = _words(
@@ -269,20 +273,24 @@ _PREFIX = (
     r"[Bb]an [Dd]ân vận|[Bb]an Tuyên giáo(?: và Dân vận)?|[Bb]an Tổ chức|Ủy ban Kiểm tra|"
     r"Văn phòng|[Kk]hối [Dd]ân vận)\s+)?"
 )
-_PARTY_RE = re.compile(
-    _PREFIX
-    + r"(?<![\w])(?P<lvl>Tỉnh|Thành|Huyện|Quận|Thị|tỉnh|huyện|quận)\s+(?P<body>[ủu]ỷ|[ủu]y|Ủy|Uỷ|Đoàn)(?!\w)"
-    r"(?!\s+viên)"
+_PARTY_RE = with_first_chars(
+    re.compile(
+        _PREFIX
+        + r"(?<![\w])(?P<lvl>Tỉnh|Thành|Huyện|Quận|Thị|tỉnh|huyện|quận)\s+(?P<body>[ủu]ỷ|[ủu]y|Ủy|Uỷ|Đoàn)(?!\w)"
+        r"(?!\s+viên)"
+    )
 )
 _PARTY_TYPE = {"tỉnh": "tỉnh", "thành": "thành phố", "huyện": "huyện", "quận": "quận", "thị": "thị xã"}
-_LOCAL_BODY_RE = re.compile(
-    r"(?:(?:[Bb]an [Tt]hường vụ|BTV|[Tt]hường trực|Ban Thường trực|Ban Chấp hành)\s+)?"
-    r"(?<![\w])(?P<body>Đảng [ủu]ỷ|Đảng [ủu]y|Đảng bộ|[Kk]hối [Dd]ân vận|Ủy ban nhân dân|UBND|"
-    r"Hội đồng nhân dân|HĐND|(?:Ủy ban |UB)?(?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam)?|UBMTTQ|"
-    r"Hội (?:Nông dân|Phụ nữ|LHPN|Liên hiệp Phụ nữ|Cựu chiến binh|CCB|Người cao tuổi|Chữ thập đỏ|"
-    r"Khuyến học|phụ nữ|nông dân|cựu chiến binh)|Đoàn (?:Thanh niên|TNCS Hồ Chí Minh|thanh niên)|"
-    r"Liên đoàn Lao động|Công đoàn|[Bb]an [Dd]ân vận|Ban Chỉ đạo(?: phong trào)?(?: thi đua)?"
-    r"(?: “Dân vận khéo”)?)\s+(?=\S)"
+_LOCAL_BODY_RE = with_first_chars(
+    re.compile(
+        r"(?:(?:[Bb]an [Tt]hường vụ|BTV|[Tt]hường trực|Ban Thường trực|Ban Chấp hành)\s+)?"
+        r"(?<![\w])(?P<body>Đảng [ủu]ỷ|Đảng [ủu]y|Đảng bộ|[Kk]hối [Dd]ân vận|Ủy ban nhân dân|UBND|"
+        r"Hội đồng nhân dân|HĐND|(?:Ủy ban |UB)?(?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam)?|UBMTTQ|"
+        r"Hội (?:Nông dân|Phụ nữ|LHPN|Liên hiệp Phụ nữ|Cựu chiến binh|CCB|Người cao tuổi|Chữ thập đỏ|"
+        r"Khuyến học|phụ nữ|nông dân|cựu chiến binh)|Đoàn (?:Thanh niên|TNCS Hồ Chí Minh|thanh niên)|"
+        r"Liên đoàn Lao động|Công đoàn|[Bb]an [Dd]ân vận|Ban Chỉ đạo(?: phong trào)?(?: thi đua)?"
+        r"(?: “Dân vận khéo”)?)\s+(?=\S)"
+    )
 )
 
 _ABBREV = [
@@ -426,7 +434,7 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-_ORG_PATTERNS = _org_patterns()
+_ORG_PATTERNS = [(with_first_chars(rx), kind) for rx, kind in _org_patterns()]
 _ORG_STOP1 = _words(
     "thuộc đã đang sẽ được có của tại ở với cho trong để là cùng nhằm từ trên theo luôn đều vừa cũng "
     "trao tặng nhận giúp đạt"
@@ -919,7 +927,10 @@ def paren_spans(text: str) -> list[tuple[int, int]]:
 
 
 def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < pos < e for s, e in spans)
+    """Whether ``pos`` is strictly inside one of ``spans`` (sorted and disjoint, as
+    :func:`quote_spans` and :func:`paren_spans` give them)."""
+    i = bisect_left(spans, (pos,))  # spans[i - 1] is the last one starting before pos
+    return i > 0 and pos < spans[i - 1][1]
 
 
 _HEADING_WORD = re.compile(r"\S+")

@@ -576,6 +576,12 @@ class Store:
         )
         return row[0] if row else article_id
 
+    def is_empty(self, table: str) -> bool:
+        """Whether ``table`` (one of dvk's) has no row."""
+        if table not in (*TABLES, "token_cache"):
+            raise ValueError(f"unknown table {table!r}")
+        return self._one(f"SELECT 1 FROM {table} LIMIT 1", []) is None
+
     def article_state(self, article_id: str) -> tuple[str, str, str, str | None] | None:
         """(content hash, versions key, source, url) of a stored article, or None."""
         return self._one(  # type: ignore[return-value]
@@ -695,6 +701,10 @@ class BatchWriter:
         self._sources: set[str] = set()
         self._tokens: dict[tuple[str, str], CachedTokens] = {}
         self._since = 0.0
+        # On a dataset that was empty when the writer started, what it committed itself is all
+        # there is: a filter of those keys answers "not stored" without a query (most lookups).
+        self._articles_seen = _SeenFilter() if store.is_empty("articles") else None
+        self._tokens_seen = _SeenFilter() if store.is_empty("token_cache") else None
 
     def __len__(self) -> int:
         """The number of buffered (not yet committed) articles."""
@@ -742,6 +752,10 @@ class BatchWriter:
             self._committed(w, r)
 
     def _committed(self, write: ArticleWrite, replaced: bool) -> None:
+        if self._articles_seen is not None:
+            self._articles_seen.add(write.article.article_id)
+        if self._tokens_seen is not None and write.tokens is not None:
+            self._tokens_seen.add(f"{write.article.content_hash}\x00{write.tokens.tokenizer_key}")
         if self.on_commit is not None:
             self.on_commit(write.article, replaced)
 
@@ -753,6 +767,8 @@ class BatchWriter:
         write = self._by_id.get(article_id)
         if write is not None:
             return write.article.content_hash == content_hash and write.versions_key == versions_key
+        if self._articles_seen is not None and article_id not in self._articles_seen:
+            return False
         state = self.store.article_state(article_id)
         if state is None:
             return False
@@ -767,9 +783,30 @@ class BatchWriter:
 
     def cached_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None:
         """:meth:`Store.cached_tokens`, counting the buffered writes' tokens as cached."""
-        return self.pending_tokens(content_hash, tokenizer_key) or self.store.cached_tokens(
-            content_hash, tokenizer_key
-        )
+        pending = self.pending_tokens(content_hash, tokenizer_key)
+        if pending is not None:
+            return pending
+        if self._tokens_seen is not None and f"{content_hash}\x00{tokenizer_key}" not in self._tokens_seen:
+            return None
+        return self.store.cached_tokens(content_hash, tokenizer_key)
+
+
+class _SeenFilter:
+    """A fixed-size set of strings that may answer "maybe" but never misses one it was given
+    (a one-hash Bloom filter: 2**23 bits, 1 MiB, however many keys; "maybe" costs a query)."""
+
+    _BITS = 1 << 23
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self._BITS // 8)
+
+    def add(self, key: str) -> None:
+        h = hash(key) & (self._BITS - 1)
+        self._bits[h >> 3] |= 1 << (h & 7)
+
+    def __contains__(self, key: str) -> bool:
+        h = hash(key) & (self._BITS - 1)
+        return bool(self._bits[h >> 3] & (1 << (h & 7)))
 
 
 def _sql_str(path: Path) -> str:

@@ -362,6 +362,30 @@ def test_buffered_writes_count_as_stored_for_has_current_and_the_token_cache(tmp
         assert not store.has_current(art.article_id, art.content_hash, VKEY)
 
 
+def test_on_a_fresh_dataset_committed_articles_are_still_found(tmp_path: Path) -> None:
+    """A writer that starts on an empty dataset skips the lookups for keys it never committed,
+    and still finds (by query) what it committed in an earlier batch."""
+    with open_store(tmp_path) as store:
+        assert store.is_empty("articles") and store.is_empty("token_cache")
+        writer = BatchWriter(store, "run-1", max_articles=2, max_seconds=3600)
+        first, second, third = make_article(1), make_article(2), make_article(3)
+        writer.add(first, make_extraction(1), VKEY, tokens=tokens_for(first))
+        writer.add(second, make_extraction(1), VKEY)  # the batch of two is committed
+        assert len(writer) == 0 and not store.is_empty("articles")
+        assert writer.has_current(first.article_id, first.content_hash, VKEY)
+        assert not writer.has_current(first.article_id, first.content_hash, "other-key")
+        assert not writer.has_current(third.article_id, third.content_hash, VKEY)
+        assert writer.cached_tokens(first.content_hash, "tok-1") == tokens_for(first)
+        assert writer.cached_tokens(first.content_hash, "tok-2") is None
+        assert writer.cached_tokens(third.content_hash, "tok-1") is None
+    with open_store(tmp_path) as store:  # not empty now: every lookup asks the database
+        writer = BatchWriter(store, "run-2", max_articles=2, max_seconds=3600)
+        assert writer.has_current(second.article_id, second.content_hash, VKEY)
+        assert writer.cached_tokens(first.content_hash, "tok-1") == tokens_for(first)
+    with pytest.raises(ValueError, match="unknown table"):
+        store.is_empty("nope")
+
+
 def test_a_bad_article_fails_alone_and_the_rest_of_its_batch_is_stored(tmp_path: Path) -> None:
     committed, failed = [], []
     with open_store(tmp_path) as store:
