@@ -111,6 +111,7 @@ def fold_key(s: str) -> str:
     return " ".join(s.split())
 
 
+@lru_cache(maxsize=65536)
 def ascii_key(s: str) -> str:
     """The database's key style: no diacritics, no spaces (``Long Điền`` -> ``longdien``)."""
     s = unicodedata.normalize("NFD", s.lower().replace("đ", "d"))
@@ -238,6 +239,7 @@ def provinces(legacy: bool = True) -> list[str]:
     return list(old if legacy else new)
 
 
+@lru_cache(maxsize=65536)
 def canonical_province(name: str) -> str | None:
     """The SCHEMA-style province for a written form, or None when it is not a province.
 

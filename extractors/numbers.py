@@ -697,7 +697,11 @@ def _word_quantities(text: str) -> list[Quantity]:
     words = _words(text)
     out: list[Quantity] = []
     i = 0
+    starters = _VAGUE_STARTERS | _STARTERS
     while i < len(words):
+        if words[i][2].lower() not in starters:  # neither reading can start here
+            i += 1
+            continue
         q, nxt = _vague_quantity(text, words, i)
         if q is None:
             q, nxt = _word_quantity(text, words, i)

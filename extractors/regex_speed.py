@@ -22,12 +22,18 @@ _MAX_RANGE = 64  # a class range wider than this ("[a-zà-ỹ]") is not spelt ou
 _ZERO_WIDTH = {_c.ASSERT, _c.ASSERT_NOT, _c.AT}
 
 
+# categories a first character may belong to, kept as class escapes (never spelt out)
+_CATEGORIES = {_c.CATEGORY_DIGIT: "\\d", _c.CATEGORY_SPACE: "\\s"}
+
+
 class _Unknown(Exception):
     """The first characters cannot be stated."""
 
 
 def _cased(chars: set[str], ignore_case: bool) -> set[str]:
-    return {v for ch in chars for v in (ch, ch.lower(), ch.upper()) if len(v) == 1} if ignore_case else chars
+    if not ignore_case:
+        return chars
+    return {v for ch in chars for v in (ch, ch.lower(), ch.upper()) if len(v) == 1 or v == ch}
 
 
 def _class_chars(items, ignore_case: bool) -> set[str]:
@@ -37,7 +43,9 @@ def _class_chars(items, ignore_case: bool) -> set[str]:
             out.add(chr(av))
         elif op is _c.RANGE and av[1] - av[0] <= _MAX_RANGE:
             out.update(chr(i) for i in range(av[0], av[1] + 1))
-        else:  # NEGATE, CATEGORY (\w, \d), a wide range
+        elif op is _c.CATEGORY and av in _CATEGORIES:
+            out.add(_CATEGORIES[av])
+        else:  # NEGATE, \w and other categories, a wide range
             raise _Unknown
     return _cased(out, ignore_case)
 
@@ -96,7 +104,7 @@ def with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
     chars = first_chars(pattern)
     if chars is None:
         return pattern
-    cls = "".join(re.escape(ch) for ch in sorted(chars))
+    cls = "".join(ch if ch in _CATEGORIES.values() else re.escape(ch) for ch in sorted(chars))
     body = _INLINE_FLAGS.sub("", pattern.pattern, count=1)  # kept in pattern.flags; they must open it
     try:
         return re.compile(f"(?=[{cls}])(?:{body})", pattern.flags)

@@ -314,6 +314,7 @@ _ABBREV = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def expand_abbreviations(s: str) -> str:
     """Expand the abbreviations of organisation names, drop parenthesised ones, fix ủy spellings."""
     s = re.sub(r"\s*\([A-ZĐ&\-]{2,}\)", "", s)

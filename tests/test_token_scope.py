@@ -15,6 +15,7 @@ import pytest
 
 from corpus.ingest import IngestFailure, discover_inputs, read_inputs
 from extractors.document import (
+    _WINDOW_SYLLABLES,
     TOKEN_SCOPES,
     DvkTokenizer,
     check_scope,
@@ -62,7 +63,8 @@ def test_spans_stay_inside_their_sentence_and_are_short() -> None:
     assert spans == [(text.index("5 hộ"), text.index("hộ.") + len("hộ."))]
     long = "Có 7 " + " ".join(["chữ"] * 30) + "."
     (s, e), *_ = spans_to_segment(long)
-    assert len(long[s:e].split()) == 1 + 8  # the count and eight syllables after it
+    assert len(long[s:e].split()) == 1 + _WINDOW_SYLLABLES  # the count and the syllables after it
+    assert _WINDOW_SYLLABLES >= 4  # up to two counting words and a word of two or three syllables
 
 
 def test_no_count_no_span() -> None:
