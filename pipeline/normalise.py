@@ -13,15 +13,31 @@ written without a type word (``Hà Nội``, ``Thừa Thiên Huế``).  The gramm
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import replace
+from functools import cache
+from pathlib import Path
 
 from extractors import gazetteer as gz
 from extractors.records import ACTIONS, APPROX, DOMAINS, UNIT_TYPES, Extraction, UnitRecord
 from extractors.reform2025 import current_units, province_now
 from extractors.unit_grammar import expand_abbreviations
 from extractors.units import find_unit_mentions
+
+_SOURCES = (Path(__file__), Path(__file__).resolve().parents[1] / "extractors" / "reform2025.py")
+
+
+@cache
+def normaliser_version() -> str:
+    """A hash of the normaliser's code (this module and the 2025-reform mapping): part of every
+    article's versions key, so that a normaliser change makes ``dvk rerun`` redo the rows."""
+    digest = hashlib.sha1()
+    for source in _SOURCES:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
 
 # ---------------------------------------------------------------------------------------------
 # unit names

@@ -40,6 +40,7 @@ from pipeline.storage import (
     check_dataset_dir,
     new_run_id,
     open_store,
+    run_versions,
     versions_key,
 )
 from pipeline.token_cache import TokenSource, extract_with_cache
@@ -138,7 +139,7 @@ def run_pipeline(
     with open_store(out_dir) as store:
         tokenizer = getattr(extractor, "tokenizer", tokenizer)
         store.start_run(
-            RunInfo(summary.run_id, __version__, tokenizer, dict(extractor.versions), list(inputs))
+            RunInfo(summary.run_id, __version__, tokenizer, run_versions(extractor.versions), list(inputs))
         )
         spec = ExtractorSpec(tokenizer, extractors)
         _run_files(plan.files, store, extractor, summary, progress, scale, spec)

@@ -36,6 +36,7 @@ from pipeline.storage import (
     dataset_path,
     new_run_id,
     open_store,
+    run_versions,
     versions_key,
 )
 from pipeline.token_cache import accepts_tokens, extractor_token_key
@@ -131,7 +132,9 @@ def rerun_pipeline(
         tokenizer = getattr(extractor, "tokenizer", tokenizer)
         versions = dict(extractor.versions)  # type: ignore[attr-defined]
         vkey = versions_key(versions)
-        store.start_run(RunInfo(summary.run_id, __version__, tokenizer, versions, [], command="rerun"))
+        store.start_run(
+            RunInfo(summary.run_id, __version__, tokenizer, run_versions(versions), [], command="rerun")
+        )
         total, current = store.con.execute(
             "SELECT count(*), count(*) FILTER (WHERE versions_key = ?) FROM articles", [vkey]
         ).fetchone()

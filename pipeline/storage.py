@@ -190,9 +190,16 @@ def stable_hash(obj: Any, length: int = 16) -> str:
     return hashlib.sha1(data.encode("utf-8")).hexdigest()[:length]
 
 
+def run_versions(versions: dict[str, str]) -> dict[str, str]:
+    """The extractor's versions and the normaliser's: everything that decides an article's rows."""
+    from pipeline.normalise import normaliser_version
+
+    return {**versions, "dvk.normaliser": normaliser_version()}
+
+
 def versions_key(versions: dict[str, str]) -> str:
-    """The key under which an article's rows are current: a hash of the extractor versions."""
-    return stable_hash(versions)
+    """The key under which an article's rows are current: a hash of :func:`run_versions`."""
+    return stable_hash(run_versions(versions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -809,6 +816,12 @@ class _SeenFilter:
         return bool(self._bits[h >> 3] & (1 << (h & 7)))
 
 
+def _duckdb_config() -> dict[str, str]:
+    """DuckDB settings: ``DVK_DUCKDB_MEMORY`` (e.g. ``512MB``) caps its memory, else DuckDB's default."""
+    limit = os.environ.get("DVK_DUCKDB_MEMORY")
+    return {"memory_limit": limit} if limit else {}
+
+
 def _sql_str(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -840,7 +853,7 @@ def open_store(directory: Path, read_only: bool = False) -> Store:
     if not read_only:
         directory.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(db), read_only=read_only)
+        con = duckdb.connect(str(db), read_only=read_only, config=_duckdb_config())
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatasetLockedError(f"{db} is in use by another process") from exc

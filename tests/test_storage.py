@@ -418,3 +418,15 @@ def test_fast_record_rows_equal_the_records_as_dict() -> None:
             values = rec.as_dict() | {"article_id": "a", "idx": idx, "run_id": "r"}
             expected.append(tuple(values.get(c) for c in columns))
         assert record_rows(table, "a", "r", records) == expected
+
+
+def test_the_normaliser_is_part_of_the_versions_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import normalise
+    from pipeline.storage import run_versions, versions_key
+
+    versions = {"dvk.rules": "1", "tokenizer": "pyvi-x"}
+    assert run_versions(versions)["dvk.normaliser"] == normalise.normaliser_version()
+    assert len(normalise.normaliser_version()) == 12
+    before = versions_key(versions)
+    monkeypatch.setattr(normalise, "normaliser_version", lambda: "changed00000")
+    assert versions_key(versions) != before  # a normaliser change makes every article stale
