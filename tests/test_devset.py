@@ -26,8 +26,9 @@ GOLDS = [SHARED / "gold" / "seeds.jsonl", SHARED / "dev" / "gold.jsonl"]
 # Floors of issue 2, raised to the targets of issue 3 (period and unit attachment): they only rise.
 FLOORS = {
     ("stats", "f1"): 0.95,
-    ("models", "f1"): 0.80,
-    ("units", "f1"): 0.75,
+    ("models", "f1"): 0.95,
+    ("models", "acc_domain"): 0.90,
+    ("units", "f1"): 0.93,
     ("stats", "acc_unit"): 0.90,
     ("stats", "acc_period"): 0.90,
     ("stats", "f1_full"): 0.80,

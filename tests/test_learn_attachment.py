@@ -116,6 +116,18 @@ def test_hybrid_keeps_the_rules_within_the_margin(rules) -> None:
     assert [(getattr(s.unit, "name", None), s.period) for s in doc._.stat_mentions] == before
 
 
+def test_hybrid_keeps_a_rule_choice_that_is_no_candidate(rules) -> None:
+    doc = rules.process(_article(TEXT_A))
+    s = _stat(doc, 15)
+    s.period = "1999-2001"  # a value the ranker has no candidate for (nothing to score it against)
+    r = _ranker_preferring("title")
+    r.unit_margin = r.period_margin = 0.5
+    r.apply(doc, "hybrid")
+    assert s.period == "1999-2001"
+    r.apply(doc, "ml")  # ml always takes the ranker's best candidate
+    assert s.period != "1999-2001"
+
+
 def test_choose_margin() -> None:
     import numpy as np
 

@@ -648,12 +648,15 @@ class Ranker:
         um = 0.0 if mode == "ml" else self.unit_margin
         pm = 0.0 if mode == "ml" else self.period_margin
         for i, s in enumerate(found):
-            u = choose(us[i], uidx[i], um)
-            if u != uidx[i]:
-                s.unit = ucands[u].obj
-            p = choose(ps[i], pidx[i], pm)
-            if p != pidx[i]:
-                s.period = pcands[p].value
+            # hybrid keeps a rule choice that is not among the candidates: there is no score to beat
+            if not (uidx[i] < 0 and um > 0):
+                u = choose(us[i], uidx[i], um)
+                if u != uidx[i]:
+                    s.unit = ucands[u].obj
+            if not (pidx[i] < 0 and pm > 0):
+                p = choose(ps[i], pidx[i], pm)
+                if p != pidx[i]:
+                    s.period = pcands[p].value
         return doc
 
 
