@@ -128,6 +128,24 @@ def test_hybrid_keeps_a_rule_choice_that_is_no_candidate(rules) -> None:
     assert s.period != "1999-2001"
 
 
+def test_hybrid_with_never_margins_does_not_score(rules, monkeypatch) -> None:
+    from extractors.learn import attachment_ranker as ar
+
+    doc = rules.process(_article(TEXT_A))
+    before = [(getattr(s.unit, "name", None), s.period) for s in doc._.stat_mentions]
+    r = _ranker_preferring("title")
+    r.unit_margin = r.period_margin = float("inf")
+
+    def boom(*_a, **_k):
+        raise AssertionError("scored although nothing can change")
+
+    monkeypatch.setattr(ar, "unit_features", boom)
+    r.apply(doc, "hybrid")
+    assert [(getattr(s.unit, "name", None), s.period) for s in doc._.stat_mentions] == before
+    with pytest.raises(AssertionError, match="scored"):
+        r.apply(doc, "ml")
+
+
 def test_choose_margin() -> None:
     import numpy as np
 

@@ -632,6 +632,8 @@ class Ranker:
         found = list(doc._.stat_mentions or [])
         if not found:
             return doc
+        if mode != "ml" and math.isinf(self.unit_margin) and math.isinf(self.period_margin):
+            return doc  # margins "never": hybrid keeps every rule attachment, no need to score
         dc = doc_context(doc)
         ucands, pcands = unit_candidates(dc), period_candidates(dc)
         urows, prows, uidx, pidx = [], [], [], []

@@ -428,6 +428,8 @@ def load(models_dir: Path | None = None) -> LinearModel:
 
 def apply(doc: Doc, model: LinearModel, mode: str) -> Doc:
     """Edit ``doc._.models``: keep the rule records the mode keeps, add the candidates it adds."""
+    if mode == "hybrid" and ADD_ABOVE > 1 and REMOVE_BELOW <= 0:
+        return doc  # hybrid set to add and drop nothing: the rules' records stand, no need to score
     text = doc_text(doc)
     records = list(doc._.models or [])
     rule_names = [r.name for r in records]
