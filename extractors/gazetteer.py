@@ -103,7 +103,7 @@ def modern_tones(s: str) -> str:
     return _TONE_RE.sub(fix, unicodedata.normalize("NFC", s))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def fold_key(s: str) -> str:
     """A comparison key: NFC, modern tones, lower case, single spaces, unified dashes."""
     s = modern_tones(s.replace("Ð", "Đ").replace("ð", "đ")).lower().replace("–", "-").replace("—", "-")
@@ -111,7 +111,7 @@ def fold_key(s: str) -> str:
     return " ".join(s.split())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def ascii_key(s: str) -> str:
     """The database's key style: no diacritics, no spaces (``Long Điền`` -> ``longdien``)."""
     s = unicodedata.normalize("NFD", s.lower().replace("đ", "d"))
@@ -239,7 +239,7 @@ def provinces(legacy: bool = True) -> list[str]:
     return list(old if legacy else new)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def canonical_province(name: str) -> str | None:
     """The SCHEMA-style province for a written form, or None when it is not a province.
 

@@ -651,7 +651,12 @@ class Store:
         """Write every table to ``parquet/<table>.parquet`` (temp name, then rename); return the paths."""
         folder = self.directory / PARQUET_DIR
         folder.mkdir(exist_ok=True)
-        return [self.copy_table(t, folder / f"{t}.parquet", "FORMAT parquet") for t in TABLES]
+        self.con.execute("RESET memory_limit")  # the sorts of the export need room: DuckDB's default
+        try:
+            return [self.copy_table(t, folder / f"{t}.parquet", "FORMAT parquet") for t in TABLES]
+        finally:
+            if not self.read_only:
+                self.con.execute(f"SET memory_limit = '{_write_memory()}'")
 
     def copy_table(self, table: str, path: Path, options: str) -> Path:
         """Write one table, in its :data:`TABLE_ORDER`, with DuckDB ``COPY``; atomic by rename."""
@@ -816,10 +821,21 @@ class _SeenFilter:
         return bool(self._bits[h >> 3] & (1 << (h & 7)))
 
 
-def _duckdb_config() -> dict[str, str]:
-    """DuckDB settings: ``DVK_DUCKDB_MEMORY`` (e.g. ``512MB``) caps its memory, else DuckDB's default."""
-    limit = os.environ.get("DVK_DUCKDB_MEMORY")
-    return {"memory_limit": limit} if limit else {}
+#: DuckDB's memory while a writer stores articles: it keeps every block it wrote cached (and the
+#: primary keys' indexes) up to its limit, 80% of the machine's memory by default, so a long run
+#: grows by a few kB an article; capped, it evicts them (measured in docs/benchmarks.md).  Lifted
+#: for the Parquet export, whose sorts need room (64 MB failed a 50,000-article export).
+WRITE_MEMORY = "128MB"
+
+
+def _write_memory() -> str:
+    """The writer's DuckDB memory cap: ``DVK_DUCKDB_MEMORY`` (e.g. ``512MB``), else :data:`WRITE_MEMORY`."""
+    return os.environ.get("DVK_DUCKDB_MEMORY") or WRITE_MEMORY
+
+
+def _duckdb_config(read_only: bool) -> dict[str, str]:
+    """DuckDB settings of a connection: a writer's memory is capped, a reader keeps DuckDB's default."""
+    return {} if read_only else {"memory_limit": _write_memory()}
 
 
 def _sql_str(path: Path) -> str:
@@ -853,7 +869,7 @@ def open_store(directory: Path, read_only: bool = False) -> Store:
     if not read_only:
         directory.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(db), read_only=read_only, config=_duckdb_config())
+        con = duckdb.connect(str(db), read_only=read_only, config=_duckdb_config(read_only))
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatasetLockedError(f"{db} is in use by another process") from exc

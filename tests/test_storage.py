@@ -430,3 +430,31 @@ def test_the_normaliser_is_part_of_the_versions_key(monkeypatch: pytest.MonkeyPa
     before = versions_key(versions)
     monkeypatch.setattr(normalise, "normaliser_version", lambda: "changed00000")
     assert versions_key(versions) != before  # a normaliser change makes every article stale
+
+
+def test_a_writer_caps_duckdb_memory_and_the_export_lifts_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def limit(store) -> str:
+        return store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    monkeypatch.delenv("DVK_DUCKDB_MEMORY", raising=False)
+    with open_store(tmp_path) as store:
+        capped = limit(store)
+        assert capped.endswith("MiB") and float(capped.split()[0]) <= 128
+        seen = []
+        real_copy = store.copy_table
+
+        def spy(table, path, options):
+            seen.append(limit(store))
+            return real_copy(table, path, options)
+
+        monkeypatch.setattr(store, "copy_table", spy)
+        store.export_parquet()
+        assert seen and all(v != capped for v in seen)  # DuckDB's default while exporting
+        assert limit(store) == capped  # and the cap again after
+    monkeypatch.setenv("DVK_DUCKDB_MEMORY", "300MB")
+    with open_store(tmp_path) as store:
+        assert limit(store) != capped
+    with open_store(tmp_path, read_only=True) as store:
+        assert limit(store) != capped  # a reader keeps DuckDB's default
