@@ -53,7 +53,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 BACKENDS = ("underthesea", "pyvi")
@@ -474,10 +474,15 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of ``text`` (rule in the module docstring), without surrounding whitespace."""
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=8)  # asked for the same article by the token scope, the Doc and the store in turn
+def _split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for line in _RE_LINE.finditer(text):
         for s, e in _line_sentences(text, line.start(), line.end()):
             s, e = _strip(text, s, e)
             if e > s:
                 out.append((s, e))
-    return out
+    return tuple(out)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import logsumexp as _logsumexp
 
 Features = dict[str, float]
 _DIGITS = 6  # significant digits kept in the JSON: the same bytes from the same training
@@ -135,8 +136,3 @@ class LinearChainCRF:
     def classes_(self) -> list[str]:
         """The labels, in the column order of :meth:`marginals` (as scikit-learn names them)."""
         return self.labels
-
-
-def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
-    m = np.max(a, axis=axis, keepdims=True)
-    return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(a - m), axis=axis))
