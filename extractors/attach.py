@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.periods import PeriodMention, resolve_relative, year_of
+from extractors.regex_speed import compiled
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class Span:
 
 def paragraphs_of(text: str) -> list[tuple[int, int]]:
     """Paragraph spans: the non-empty lines of the cleaned text."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    return [(m.start(), m.end()) for m in compiled(r"[^\n]+").finditer(text)]
 
 
 def _containing(spans: Sequence[tuple[int, int]], pos: int) -> int:
@@ -118,7 +119,7 @@ def period_at(ctx: PeriodContext, pos: int, sentence: int, event: bool = False) 
     period, source = _period_at(ctx, pos, sentence)
     if not event or source in ("sentence", "paragraph"):
         return period
-    if source in ("title", "lede") and period is not None and re.fullmatch(r"\d{4}", period):
+    if source in ("title", "lede") and period is not None and compiled(r"\d{4}").fullmatch(period):
         return period
     if ctx.article_year:
         return str(ctx.article_year)
@@ -179,7 +180,7 @@ def _since_frame(
     nay" right after a sentence framed by a year continues that frame, and the figure is that
     year's.  ``previous``: the periods of the sentence before (in the same paragraph).  With
     no such year (or "tính đến tháng 12/2014", "hiện có") it gives no period."""
-    if not re.fullmatch(r"(?i)(?:tính\s+)?đến\s+nay", ctx.text[cumulative.start : cumulative.end]):
+    if not compiled(r"(?i)(?:tính\s+)?đến\s+nay").fullmatch(ctx.text[cumulative.start : cumulative.end]):
         return None
     return previous[-1].value if previous and previous[-1].kind == "year" else None
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,13 +51,23 @@ def register_extensions() -> None:
 def _cut_at_sentences(text: str, tokens: list[Token], sentences: list[tuple[int, int]]) -> list[Token]:
     """Split any token that runs over a sentence boundary (rare: a backend join)."""
     starts = [s for s, _ in sentences]
+    # the tokens that a sentence start falls inside (after their first character): found from
+    # the few sentence starts rather than by testing every token
+    over = set()
+    for st in starts:
+        i = bisect_left(tokens, (st,))  # the first token starting at or after st
+        if i and tokens[i - 1][1] > st:
+            over.add(i - 1)
+    if not over:
+        return list(tokens)
     out: list[Token] = []
-    for t in tokens:
+    done = 0
+    for i in sorted(over):
+        out.extend(tokens[done:i])
+        done = i + 1
+        t = tokens[i]
         lo = bisect_right(starts, t.start)
         hi = bisect_right(starts, t.end - 1)
-        if lo == hi:
-            out.append(t)
-            continue
         cuts = [t.start, *starts[lo:hi], t.end]
         for s, e in zip(cuts, cuts[1:], strict=False):
             piece = text[s:e]
@@ -65,6 +75,7 @@ def _cut_at_sentences(text: str, tokens: list[Token], sentences: list[tuple[int,
             stripped = piece.strip()
             if stripped:
                 out.append(Token(s + lead, s + lead + len(stripped), stripped))
+    out.extend(tokens[done:])
     return out
 
 
@@ -72,31 +83,65 @@ def doc_arrays(
     text: str, tokens: list[Token], sentences: list[tuple[int, int]]
 ) -> tuple[list[str], list[bool], list[bool]]:
     """``words``, ``spaces`` and ``sent_starts`` for ``spacy.tokens.Doc`` over ``text``."""
+    return _doc_arrays(text, tokens, sentences)[:3]
+
+
+def _doc_arrays(
+    text: str, tokens: Sequence[Token], sentences: Sequence[tuple[int, int]]
+) -> tuple[list[str], list[bool], list[bool], list[tuple[int, int]]]:
+    """:func:`doc_arrays` and, from the same walk, :func:`sentence_spans` of its arrays."""
     sentence_starts = {s for s, _ in sentences}
     words: list[str] = []
     spaces: list[bool] = []
     starts: list[bool] = []
-    pos = 0
-    for t in [*tokens, None]:
-        gap = text[pos : t.start if t else len(text)]
-        if gap and words and gap[0] == " ":
+    # (word index, offset) of each word flagged as a sentence start, and where the word before it ends
+    opened: list[tuple[int, int, int]] = []
+    word, space, start = words.append, spaces.append, starts.append
+    pos = last_end = 0  # end of the text walked, of the last word
+    for t_start, t_end, t_text in tokens:
+        if t_start > pos:
+            gap = text[pos:t_start]
+            if gap[0] == " " and words:
+                spaces[-1] = True
+                if len(gap) > 1:
+                    word(gap[1:])
+                    space(False)
+                    start(False)
+                    last_end = t_start
+            else:
+                word(gap)
+                space(False)
+                start(False)
+                last_end = t_start
+        if t_start in sentence_starts:
+            opened.append((len(words), t_start, last_end))
+            start(True)
+        else:
+            start(False)
+        word(t_text)
+        space(False)
+        pos = last_end = t_end
+    if pos < len(text):
+        gap = text[pos:]
+        if gap[0] == " " and words:
             spaces[-1] = True
             gap = gap[1:]
         if gap:
-            words.append(gap)
-            spaces.append(False)
-            starts.append(False)
-        if t is None:
-            break
-        words.append(t.text)
-        spaces.append(False)
-        starts.append(t.start in sentence_starts)
-        pos = t.end
-    if words:
+            word(gap)
+            space(False)
+            start(False)
+            last_end = len(text)
+    if not words:
+        return words, spaces, starts, []
+    if not opened or opened[0][0] != 0:
         starts[0] = True
-    if len(words) > 1 and words[0].isspace():
+        opened.insert(0, (0, 0, 0))
+    if len(words) > 1 and words[0].isspace() and starts[1]:
         starts[1] = False  # leading whitespace and the first sentence are one spaCy sentence
-    return words, spaces, starts
+        del opened[1]
+    sents = [(a[1], b[2]) for a, b in zip(opened, opened[1:], strict=False)]
+    sents.append((opened[-1][1], last_end))
+    return words, spaces, starts, sents
 
 
 TOKEN_SCOPES = ("all", "needed")
@@ -196,13 +241,13 @@ def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
     """
     sentences = split_sentences(text)
     cut = _cut_at_sentences(text, list(tokens), sentences)
-    words, spaces, starts = doc_arrays(text, cut, sentences)
+    words, spaces, starts, sents = _doc_arrays(text, cut, sentences)
     doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
     # what the rule components read again and again, kept in plain Python (walking the
     # Doc's tokens for each is a tenth of the extraction time)
     doc.user_data["dvk_text"] = text
     doc.user_data["dvk_tokens"] = cut
-    doc.user_data["dvk_sentences"] = sentence_spans(words, spaces, starts)
+    doc.user_data["dvk_sentences"] = sents  # sentence_spans(words, spaces, starts)
     return doc
 
 

@@ -32,6 +32,7 @@ import unicodedata
 from functools import lru_cache
 
 from corpus.normalize import fold_tone_marks
+from extractors.regex_speed import compiled
 
 __all__ = ["DOMAINS", "classify_domain", "domain_scores", "stated_domain"]
 
@@ -457,8 +458,8 @@ _MIN_SCORE = 0.5
 def _fold(text: str) -> str:
     """Lower case, NFC, tone placement folded as the cleaner does, dashes unified, spaces collapsed."""
     s = fold_tone_marks(unicodedata.normalize("NFC", text)).lower()
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    s = re.sub(r"\s*-\s*", " - ", s)
+    s = compiled(r"[\u2010-\u2015\u2212]").sub("-", s)
+    s = compiled(r"\s*-\s*").sub(" - ", s)
     return " ".join(s.split())
 
 

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.normalize import fold_tone_marks
+from extractors.regex_speed import compiled
 
 __all__ = [
     "CUE_NOUNS",
@@ -108,12 +109,12 @@ def _fold(text: str) -> str:
 
 def _name_key(name: str) -> str:
     """The scorer's normalisation: lower case, punctuation removed, whitespace collapsed."""
-    s = re.sub(r"[\"“”'‘’″«»().,;:!?\-–—/…]", " ", _fold(name))
+    s = compiled(r"[\"“”'‘’″«»().,;:!?\-–—/…]").sub(" ", _fold(name))
     return " ".join(s.split())
 
 
 def _syllables(name: str) -> int:
-    return len(re.findall(r"\w+", name))
+    return len(compiled(r"\w+").findall(name))
 
 
 def _last_match(pattern: str | re.Pattern[str], s: str) -> re.Match[str] | None:
@@ -139,7 +140,7 @@ _ABBREV_BEFORE = re.compile(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp|\bTS|\bThS|\bPGS|\bGS|
 
 def _starts_upper(text: str, pos: int) -> bool:
     """The first letter or digit at ``pos`` (after opening marks) is a capital or a digit."""
-    m = re.compile(r"[“\"(]*(\w)").match(text, pos)
+    m = compiled(r"[“\"(]*(\w)").match(text, pos)
     return bool(m) and (m.group(1).isupper() or m.group(1).isdigit())
 
 
@@ -172,7 +173,7 @@ def _scopes_cached(text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[t
     pieces: list[tuple[int, int]] = []
     for s, e in base:
         pos = s
-        for m in re.finditer(r"\n", text[s:e]):
+        for m in compiled(r"\n").finditer(text[s:e]):
             pieces.append((pos, s + m.start()))
             pos = s + m.end()
         pieces.append((pos, e))
@@ -192,7 +193,7 @@ def _false_stop(text: str, prev_start: int, prev_end: int, start: int) -> bool:
     prev = text[prev_start:prev_end]
     if prev.count("(") > prev.count(")"):
         return True
-    return bool(re.search(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp)\.\s*$", prev))
+    return bool(compiled(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp)\.\s*$").search(prev))
 
 
 def _scope_at(scopes: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -271,7 +272,7 @@ def _orphan(text: str, j: int) -> _Quote | None:
     m = _last_match(r"\bnhư\b", text[floor + 1 : j])
     start = floor + 1 + (m.end() if m else 0)
     seg = text[start:j]
-    lead = re.match(r"[\s,]*", seg)
+    lead = compiled(r"[\s,]*").match(seg)
     first = start + (lead.end() if lead else 0)
     if first >= j or not text[first].isupper():
         return None
@@ -419,14 +420,18 @@ def _is_motto(name: str, direct: bool = False) -> bool:
         return True
     if direct:
         return False
-    parts = [len(p.split()) for p in re.split(r"[,;]", key) if p.strip()]
+    parts = [len(p.split()) for p in compiled(r"[,;]").split(key) if p.strip()]
     return len(parts) >= 3 and all(2 <= n <= 4 for n in parts) and max(parts) - min(parts) <= 1
 
 
 def _is_saying(name: str) -> bool:
     """Quotations: several sentences, a question or exclamation, or the "… thì …" of a saying."""
     inner = name.strip().rstrip(".!?…")
-    return bool(re.search(r"[.!?]\s+\S", inner) or re.search(r"[!?]", inner) or " thì " in f" {_fold(name)} ")
+    return bool(
+        compiled(r"[.!?]\s+\S").search(inner)
+        or compiled(r"[!?]").search(inner)
+        or " thì " in f" {_fold(name)} "
+    )
 
 
 def _name_rejected(name: str, direct: bool = False) -> bool:
@@ -479,15 +484,12 @@ def _masked(text: str, quotes: list[_Quote], start: int, end: int) -> str:
     for q in quotes:
         if q.end <= start or q.start >= end:
             continue
-        fill = "x"
+        a, b = max(q.start, start), min(q.end, end)
         if is_campaign_name(text[q.name_start : q.name_end]):
-            fill = None
-        for i in range(max(q.start, start), min(q.end, end)):
-            if fill is None:
-                if text[i] in _QUOTES:
-                    chars[i - start] = " "
-            else:
-                chars[i - start] = "\x00"
+            for m in _RE_QUOTES.finditer(text, a, b):  # the campaign's name stays, as words
+                chars[m.start() - start] = " "
+        else:
+            chars[a - start : b - start] = "\x00" * (b - a)
     return "".join(chars)
 
 
@@ -545,7 +547,7 @@ def _movement_list(masked_before: str) -> bool:
         clause = s[begin + 1 : end]
     else:
         clause = s[-80:]
-    clause = re.sub(r"phong trào(?: thi đua)? dân vận khéo", " ", clause)
+    clause = compiled(r"phong trào(?: thi đua)? dân vận khéo").sub(" ", clause)
     movement = _last_match(_MOVEMENT_NOUN, clause)
     if movement is None:
         return False
@@ -555,7 +557,7 @@ def _movement_list(masked_before: str) -> bool:
     if cue.start() > movement.start():
         return False
     between = clause[cue.end() : movement.start()]
-    return bool(_GOVERNED.search(between)) or not re.search(r",|\bvà\b|\bhoặc\b", between)
+    return bool(_GOVERNED.search(between)) or not compiled(r",|\bvà\b|\bhoặc\b").search(between)
 
 
 # --- the finder ---------------------------------------------------------------------------------
@@ -654,7 +656,7 @@ def _is_caption(text: str, q: _Quote) -> bool:
     name = text[q.name_start : q.name_end].strip()
     if not name or not name[0].isupper() or _syllables(name) < 4:
         return False
-    return bool(re.match(r"\s*(?:tại|ở)\s+\w", text[q.end : q.end + 20]))
+    return bool(compiled(r"\s*(?:tại|ở)\s+\w").match(text[q.end : q.end + 20]))
 
 
 def _movement_names(text: str, quotes: list[_Quote]) -> set[str]:
@@ -662,7 +664,7 @@ def _movement_names(text: str, quotes: list[_Quote]) -> set[str]:
     out: set[str] = set()
     for q in quotes:
         before = _fold(text[max(0, q.start - 40) : q.start])
-        if re.search(r"(?:phong trào(?: thi đua)?|cuộc vận động|hội thi)\s*:?\s*$", before):
+        if compiled(r"(?:phong trào(?: thi đua)?|cuộc vận động|hội thi)\s*:?\s*$").search(before):
             out.add(_name_key(text[q.name_start : q.name_end]))
     return out
 
@@ -727,7 +729,7 @@ def _owner(text: str, q: _Quote) -> tuple[int, int] | None:
         span = _trim_owner(text, after_at + m.start(1), after_at + m.end(1))
         if span:
             return span
-    m = re.match(r"\s*của\s+([^;:.…()\n“”]+)", after)
+    m = compiled(r"\s*của\s+([^;:.…()\n“”]+)").match(after)
     if m:
         span = _trim_owner(text, after_at + m.start(1), after_at + m.end(1))
         if span:
@@ -753,7 +755,7 @@ def _owner_before(text: str, q: _Quote) -> tuple[int, int] | None:
     else:
         return None
     start = floor + 1
-    lead = re.match(r"\s*(?:(?:Đó là|đó là|là|và|như)\s+)?", text[start:seg_end])
+    lead = compiled(r"\s*(?:(?:Đó là|đó là|là|và|như)\s+)?").match(text[start:seg_end])
     start += lead.end() if lead else 0
     return _trim_owner(text, start, seg_end)
 
@@ -763,14 +765,18 @@ def _trim_owner(text: str, start: int, end: int) -> tuple[int, int] | None:
     raw = text[start:end]
     unit = re.compile(rf"(?:{_PLACE}|{_ORG_START})\s", flags=re.IGNORECASE)
     if not unit.match(raw) and not _PERSON.match(raw):  # "Ở huyện X, Ban Y", "Cùng ngày, phường Z"
-        lead = next((c for c in re.finditer(r",\s+", raw) if unit.match(raw, c.end())), None)
+        lead = next((c for c in compiled(r",\s+").finditer(raw) if unit.match(raw, c.end())), None)
         if lead:
             start, raw = start + lead.end(), raw[lead.end() :]
     stop = _OWNER_END.search(raw)
     if stop:
         end, raw = start + stop.start(), raw[: stop.start()]
     cut = next(
-        (c for c in re.finditer(r",\s+(\w)", raw) if c.group(1).islower() and not _is_place_word(raw, c)),
+        (
+            c
+            for c in compiled(r",\s+(\w)").finditer(raw)
+            if c.group(1).islower() and not _is_place_word(raw, c)
+        ),
         None,
     )
     if cut:
@@ -828,10 +834,28 @@ _FIELD_NAME = re.compile(
 )
 
 
+_LIST_WORDS = ("như", "gồm", "đó là", "tiêu biểu là", "điển hình là", ":")
+_CUE_WORDS = ("mô hình", "điển hình", "giải pháp", "công trình", "chuyên đề", "sáng kiến", "cách làm")
+
+
+def _may_list(sentence: str) -> bool:
+    """Whether the sentence holds a list marker and a model noun at all, as :func:`_list_titles`
+    needs: most sentences do not, and are neither masked nor folded.  It looks for them, as
+    words, in the sentence masked and folded, which turns quoted characters into NULs and
+    quotation marks into spaces or NULs (here: all into spaces), lower-cases, and moves tone
+    marks within syllables ending in oa/oe/uy (none of these words has one)."""
+    if not unicodedata.is_normalized("NFC", sentence):
+        sentence = unicodedata.normalize("NFC", sentence)
+    low = _RE_QUOTES.sub(" ", sentence.lower())
+    return any(w in low for w in _LIST_WORDS) and any(w in low for w in _CUE_WORDS)
+
+
 def _list_titles(text: str, scopes: list[tuple[int, int]], quotes: list[_Quote]) -> list[ModelMention]:
     """Unquoted capitalised titles in a list announced by "như" after a model noun."""
     out: list[ModelMention] = []
     for s_start, s_end in scopes:
+        if not _may_list(text[s_start:s_end]):
+            continue
         masked = _masked(text, quotes, s_start, s_end)
         folded = _fold(masked)
         for m in _LIST_MARKER.finditer(folded):
@@ -841,7 +865,7 @@ def _list_titles(text: str, scopes: list[tuple[int, int]], quotes: list[_Quote])
             clause = folded[max(folded.rfind(ch, 0, m.start()) for ch in ",;.") + 1 : m.start()]
             if not m.group(0).startswith("như") and not re.search(rf"(?<!\w){_CUE}(?!\w)", clause):
                 continue  # ":" and "gồm" open a list of models only right after a model noun
-            if re.search(r"lĩnh vực(?:\s+\w+){0,2}\s*$", folded[: m.start()]):  # a list of fields
+            if compiled(r"lĩnh vực(?:\s+\w+){0,2}\s*$").search(folded[: m.start()]):  # a list of fields
                 continue
             region_start = m.end()
             end_m = _LIST_END.search(folded, region_start)
@@ -857,7 +881,7 @@ def _titles_in(text: str, quotes: list[_Quote], start: int, end: int) -> list[Mo
         seg = text[seg_start:seg_end]
         if any(ch in seg for ch in _QUOTES):
             continue
-        lead = re.match(r"\s*(?:và\s+|hoặc\s+)?((?:[Mm]ô hình|CLB)\s*:?\s*)?", seg)
+        lead = compiled(r"\s*(?:và\s+|hoặc\s+)?((?:[Mm]ô hình|CLB)\s*:?\s*)?").match(seg)
         offset = lead.end() if lead else 0
         cue_start = seg_start + (lead.start(1) if lead and lead.group(1) else offset)
         rest = seg[offset:]

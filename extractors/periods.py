@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.numbers import parse_numeral
-from extractors.regex_speed import with_first_chars
+from extractors.regex_speed import _EXTRA_CASES, with_first_chars
 
 _Y = r"((?:19|20)\d{2})"
 _DASH = r"\s*[-–—]\s*"
@@ -104,6 +104,42 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _PATTERNS = [(kind, with_first_chars(rx)) for kind, rx in _PATTERNS]  # same matches, found faster
 
+# Gates: for each pattern, something every match of it holds, looked for first (a fraction of the
+# pattern's own scan); a text without it is not scanned with the pattern.  A string gate is
+# looked for in the text lower-cased, a compiled one is searched in the lower-cased text, except
+# the year range's, searched in the text.  Lower-case letters only, and none of ``i`` or ``s``
+# (``re`` matches them case-blindly with ``İ``/``ı`` and ``ſ``, which ``str.lower`` does not
+# turn into them): a word with one is cut before it or its letter left to ``\S``.
+_TO_NOW = r"(?:đến|tớ\S+)\s+nay"
+_YEAR_RANGE = re.compile(rf"(?:19|20)\d{{2}}{_DASH}(?:19|20)\d{{2}}")
+_GATES: list[re.Pattern[str] | tuple[str, ...] | None] = [
+    re.compile(_TO_NOW),  # open
+    ("nghị", "quyết", "chỉ", "kết"),  # document
+    re.compile(_TO_NOW),  # open_rel
+    re.compile(r"(?:đến|tớ\S+)\s+(?:\S+\s+){0,2}(?:19|20)\d\d"),  # range "từ ... đến ..."
+    _YEAR_RANGE,  # range, searched in the text
+    re.compile(r"tháng\s+\S+\s+năm\s+(?:19|20)\d\d"),  # half
+    re.compile(r"tháng\s+\S+\s+năm"),  # half, relative
+    ("quý",),  # quarter
+    ("quý",),  # quarter, relative
+    ("mục", "phấn", "hướng", "dự", "chỉ"),  # target
+    re.compile(r"năm\s+(?:qua|tr|th|tổ|ph|du)"),  # relative "sau 10 năm triển khai"
+    re.compile(r"năm\s+qua"),  # relative "10 năm qua"
+    re.compile(r"năm\s+(?:qua|nay)|trong\s+năm"),  # this year
+    None,  # cumulative
+    re.compile(r"nâng\s+tổng"),  # total
+    None,  # year
+]
+assert len(_GATES) == len(_PATTERNS)
+if any(  # the rule above, for the letters of the gates (class escapes aside); else no gates
+    c in "is" or c != c.lower() or ord(c) in _EXTRA_CASES
+    for g in _GATES
+    if g is not None and g is not _YEAR_RANGE
+    for c in ("".join(g) if isinstance(g, tuple) else re.sub(r"\\[sSd]", "", g.pattern))
+    if c.isalpha()
+):  # pragma: no cover - a Python whose re matches these letters case-blindly with others
+    _GATES = [None] * len(_PATTERNS)
+
 
 _NO_MENTION = ("target", "document")
 
@@ -114,7 +150,16 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
     segment = text[start:end]
     found: list[PeriodMention] = []
     taken: list[tuple[int, int]] = []
-    for kind, pat in _PATTERNS:
+    low = segment.lower()
+    for (kind, pat), gate in zip(_PATTERNS, _GATES, strict=True):
+        if gate is _YEAR_RANGE:
+            if not gate.search(segment):
+                continue
+        elif isinstance(gate, tuple):
+            if not any(g in low for g in gate):
+                continue
+        elif gate is not None and not gate.search(low):
+            continue
         for m in pat.finditer(segment):
             s, e = m.start() + start, m.end() + start
             s += len(m.group(0)) - len(m.group(0).lstrip())

@@ -15,6 +15,7 @@ returned as it is.
 from __future__ import annotations
 
 import re
+from functools import cache
 from re import _constants as _c  # type: ignore[attr-defined]  # the parser of the re module (3.11+)
 from re import _parser as _p  # type: ignore[attr-defined]
 
@@ -113,3 +114,112 @@ def with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 
 _INLINE_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+
+
+# ---------------------------------------------------------------------------------------------
+# literal gates: skip a scan when the text holds none of the words a match must start with
+
+_MAX_PREFIXES = 24
+
+
+def _prefixes(items) -> tuple[set[str], bool]:
+    """(strings one of which every match of the sequence ``items`` starts with, whether every
+    match is one of them exactly)."""
+    acc = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _c.LITERAL:
+            chars, exact = {chr(av)}, True
+        elif op is _c.IN and len(av) <= 4 and all(o is _c.LITERAL for o, _ in av):
+            chars, exact = {chr(a) for _, a in av}, True
+        elif op is _c.SUBPATTERN and not (av[1] or av[2]):  # a group with no flags of its own
+            chars, exact = _prefixes(list(av[3]))
+        elif op is _c.BRANCH:
+            chars, exact = set(), True
+            for branch in av[1]:
+                c, e = _prefixes(list(branch))
+                chars |= c
+                exact = exact and e
+        elif op is _c.MAX_REPEAT and av[0] == 0 and av[1] == 1:  # optional: with or without it
+            c, e = _prefixes(list(av[2]))
+            chars, exact = c | {""}, e
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:  # at least once: its start
+            chars, exact = _prefixes(list(av[2]))[0], False
+        else:
+            return acc, False
+        joined = {a + b for a in acc for b in chars}
+        if len(joined) > _MAX_PREFIXES:
+            return acc, False
+        acc = joined
+        if not exact:
+            return acc, False
+    return acc, True
+
+
+def literal_gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` starts with (so a text holding none of
+    them has no match and need not be scanned), or None when they cannot be stated (a verbose
+    pattern, a match that can start with any of many characters).
+
+    For a case-blind pattern (``(?i)``) the strings are lower-case and are looked for in the
+    text lower-cased (``str.lower``); each is cut before the first character whose case-blind
+    matches ``str.lower`` does not all map to it (``i``, which ``İ`` and ``ı`` match; ``s``,
+    which ``ſ`` matches; a few Greek and Cyrillic letters)."""
+    if pattern.flags & re.VERBOSE:
+        return None
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover
+        return None
+    found, _exact = _prefixes(list(parsed))
+    if parsed.state.flags & re.IGNORECASE:
+        found = {_caseless_part(p) for p in found}
+    if not found or "" in found:
+        return None
+    # a string that starts with another is implied by it: keep the shortest
+    short = sorted(found, key=len)
+    kept: list[str] = []
+    for p in short:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return tuple(kept)
+
+
+def may_match(gate: tuple[str, ...] | None, text: str) -> bool:
+    """False when ``text`` holds none of ``gate``'s strings (:func:`literal_gate`): no match."""
+    return gate is None or any(p in text for p in gate)
+
+
+def _caseless_part(s: str) -> str:
+    """The lower-cased start of ``s`` up to its first character that is unsafe to look for in a
+    lower-cased text (see :func:`literal_gate`)."""
+    out = []
+    for ch in s:
+        low = ch.lower()
+        if len(low) != 1 or low == "i" or ord(low) in _EXTRA_CASES or low.upper().lower() != low:
+            break
+        out.append(low)
+    return "".join(out)
+
+
+def _extra_cases() -> frozenset[int]:
+    """Lower-case characters that ``re`` matches case-blindly with others than their upper case."""
+    try:
+        from re import _casefix  # type: ignore[attr-defined]
+
+        extra = _casefix._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover - another Python: trust nothing
+        return frozenset(range(0x110000))
+    return frozenset(extra) | frozenset(c for v in extra.values() for c in v)
+
+
+_EXTRA_CASES = _extra_cases()
+
+
+@cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern)``, kept: for the pattern strings written where they are used
+    (``compiled(r"\\s*,").match(text, pos)``), half the cost of ``re.match(r"\\s*,", text[pos:])``'s
+    look-up in ``re``'s own cache on each call."""
+    return re.compile(pattern)

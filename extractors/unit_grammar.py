@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from extractors import gazetteer as gz
-from extractors.regex_speed import with_first_chars
+from extractors.regex_speed import compiled, literal_gate, may_match, with_first_chars
 
 # ---------------------------------------------------------------------------------------------
 # character classes and small helpers
@@ -156,7 +156,7 @@ def _name_words(text: str, pos: int, max_words: int = 6) -> list[tuple[str, int,
             if n and words:  # "Na Mạ 1", "Đỉnh Sơn 1"
                 words.append((n.group(0), n.start(), n.end()))
             break
-        s = re.compile(r"[ ]").match(text, m.end())
+        s = compiled(r"[ ]").match(text, m.end())
         if not s:
             break
         p = s.end()
@@ -206,13 +206,13 @@ def province_written_re() -> re.Pattern[str]:
     for n in sorted(names, key=len, reverse=True):
         alts.append(re.escape(n).replace(r"\ \-\ ", r"\s*-\s*").replace(r"\ ", r"\s+"))
     alts += [r"Thừa\s+Thiên\s*-\s*Huế", r"Bà\s+Rịa\s*-\s*Vũng\s+Tàu", r"Hồ\s+Chí\s+Minh", r"HCM"]
-    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+    return with_first_chars(re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])"))  # found faster
 
 
 def _parse_name(text: str, pos: int, utype: str, abbreviated: bool) -> tuple[int, str] | None:
     """Parse a locality name right after a type word (``pos`` after the spaces)."""
     if utype in ("quận", "phường"):
-        m = re.compile(r"0*(\d{1,2})(?![\d\w]|[.,/]\d)").match(text, pos)
+        m = compiled(r"0*(\d{1,2})(?![\d\w]|[.,/]\d)").match(text, pos)
         if m:
             return m.end(), m.group(1)
     if utype in ("tỉnh", "thành phố"):
@@ -238,10 +238,10 @@ def _parse_name(text: str, pos: int, utype: str, abbreviated: bool) -> tuple[int
 
 
 def _type_at(m: re.Match[str]) -> tuple[str, bool]:
-    for i, (_, utype, abbr) in enumerate(_TYPE_WORDS):
-        if m.group(f"t{i}") is not None:
-            return utype, abbr
-    raise AssertionError("unreachable")
+    return _TYPE_OF_GROUP[m.lastgroup]  # the one group t<i> of the match
+
+
+_TYPE_OF_GROUP = {f"t{i}": (utype, abbr) for i, (_, utype, abbr) in enumerate(_TYPE_WORDS)}
 
 
 def _parse_locality(text: str, pos: int) -> tuple[int, str, str | None, bool] | None:
@@ -260,7 +260,7 @@ def _parse_locality(text: str, pos: int) -> tuple[int, str, str | None, bool] | 
             return parsed[0], utype, parsed[1], abbr
     if abbr and utype != "thành phố":
         return None
-    nxt = re.compile(r"[ \t\u00a0]+(\w+)").match(text, m.end())
+    nxt = compiled(r"[ \t\u00a0]+(\w+)").match(text, m.end())
     if nxt and is_cap(nxt.group(1)) and nxt.group(1) not in SURNAMES | {"Ủy", "Uỷ", "Đoàn"}:
         return None  # a name we do not know ("tỉnh Hủa Phăn"): not the article's own unit
     return m.end(), utype, None, abbr
@@ -317,9 +317,9 @@ _ABBREV = [
 @lru_cache(maxsize=4096)
 def expand_abbreviations(s: str) -> str:
     """Expand the abbreviations of organisation names, drop parenthesised ones, fix ủy spellings."""
-    s = re.sub(r"\s*\([A-ZĐ&\-]{2,}\)", "", s)
+    s = compiled(r"\s*\([A-ZĐ&\-]{2,}\)").sub("", s)
     s = gz.modern_tones(s)
-    s = re.sub(r"(?<=\w )Ủy(?!\s+ban)", "ủy", s)  # "Huyện Ủy" -> "Huyện ủy"
+    s = compiled(r"(?<=\w )Ủy(?!\s+ban)").sub("ủy", s)  # "Huyện Ủy" -> "Huyện ủy"
     for rx, full in _ABBREV:
         s = re.sub(rx, full, s)
     return " ".join(s.split())
@@ -397,7 +397,7 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
             ),
             tail_local,
         ),
-        (re.compile(r"(?<!\w)Bộ Chỉ huy (?:Bộ đội Biên phòng|BĐBP)(?:\s*\(BĐBP\))?"), tail_local),
+        (compiled(r"(?<!\w)Bộ Chỉ huy (?:Bộ đội Biên phòng|BĐBP)(?:\s*\(BĐBP\))?"), tail_local),
         (
             re.compile(
                 rf"(?<!\w)(?:Bộ đội Biên phòng|BĐBP)(?:\s*\(BĐBP\))?(?=\s+(?:(?:tỉnh|thành phố|TP)\b|[{UPPER}]))"
@@ -407,16 +407,16 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(rf"(?<!\w)Đồn [Bb]iên phòng(?=\s+(?:[{UPPER}]|cửa khẩu))"), "named"),
         (re.compile(_NAMED_ORG_HEADS), "named_open"),
         (
-            re.compile(r"(?<!\w)(?:Bộ Tư lệnh |LLVT |Lực lượng vũ trang )?Quân khu\s+\d{1,2}(?!\d)"),
+            compiled(r"(?<!\w)(?:Bộ Tư lệnh |LLVT |Lực lượng vũ trang )?Quân khu\s+\d{1,2}(?!\d)"),
             "military_region",
         ),
-        (re.compile(r"(?<!\w)Bộ Tư lệnh Thủ đô(?: Hà Nội)?"), "capital_command"),
+        (compiled(r"(?<!\w)Bộ Tư lệnh Thủ đô(?: Hà Nội)?"), "capital_command"),
         (re.compile(rf"(?<!\w)Bộ Tư lệnh(?=\s+[{UPPER}])"), "named_national"),
         (re.compile(r"(?<!\w)Sở (?:" + _SO_NAMES + r")(?!\w)"), "department"),
-        (re.compile(r"(?<!\w)Đảng (?:ủy|uỷ|bộ) Khối(?!\w)"), "bloc"),
-        (re.compile(r"(?<!\w)Đảng (?:ủy|uỷ) (?=(?:Công ty|Tổng công ty|Tập đoàn)\b)"), "company"),
-        (re.compile(r"(?<!\w)Công ty (?:CP|Cổ phần|cổ phần|TNHH)(?=\s)"), "company"),
-        (re.compile(r"(?<!\w)Đảng (?:ủy|uỷ) (?:UBND|Ủy ban nhân dân)(?=\s)"), "party_of_committee"),
+        (compiled(r"(?<!\w)Đảng (?:ủy|uỷ|bộ) Khối(?!\w)"), "bloc"),
+        (compiled(r"(?<!\w)Đảng (?:ủy|uỷ) (?=(?:Công ty|Tổng công ty|Tập đoàn)\b)"), "company"),
+        (compiled(r"(?<!\w)Công ty (?:CP|Cổ phần|cổ phần|TNHH)(?=\s)"), "company"),
+        (compiled(r"(?<!\w)Đảng (?:ủy|uỷ) (?:UBND|Ủy ban nhân dân)(?=\s)"), "party_of_committee"),
         (
             re.compile(
                 r"(?<!\w)Tổng cục Chính trị(?:\s+(?:QĐND|Quân đội nhân dân)(?:\s*\(QĐND\))?\s+Việt Nam)?"
@@ -424,7 +424,7 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
             "general_department",
         ),
         (
-            re.compile(r"(?<!\w)(?:Lực lượng vũ trang|LLVT)(?=\s+(?:tỉnh|thành phố|huyện|quận|thị xã)\s)"),
+            compiled(r"(?<!\w)(?:Lực lượng vũ trang|LLVT)(?=\s+(?:tỉnh|thành phố|huyện|quận|thị xã)\s)"),
             tail_local,
         ),
         (re.compile(rf"(?<!\w)Chi bộ(?=\s+[{UPPER}])"), "named_append"),
@@ -436,6 +436,7 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
 
 
 _ORG_PATTERNS = [(with_first_chars(rx), kind) for rx, kind in _org_patterns()]
+_ORG_GATES = [literal_gate(rx) for rx, _kind in _ORG_PATTERNS]
 _ORG_STOP1 = _words(
     "thuộc đã đang sẽ được có của tại ở với cho trong để là cùng nhằm từ trên theo luôn đều vừa cũng "
     "trao tặng nhận giúp đạt"
@@ -470,15 +471,15 @@ def _org_name_end(text: str, pos: int, max_words: int = 10) -> int:
     """End of an open-ended organisation name starting at ``pos`` (stops at a verb or punctuation)."""
     end = pos
     p = pos
-    for n, m in enumerate(re.compile(r"[^\s,.;:()“”\"!?]+").finditer(text, pos)):
+    for n, m in enumerate(compiled(r"[^\s,.;:()“”\"!?]+").finditer(text, pos)):
         if text[p : m.start()].strip():  # punctuation between words
             break
         w = m.group(0)
-        two = " ".join(re.findall(r"\w+", text[m.start() : m.start() + 30].lower())[:2])
+        two = " ".join(compiled(r"\w+").findall(text[m.start() : m.start() + 30].lower())[:2])
         if not is_cap(w) and (w.lower() in _ORG_STOP1 or two in _ORG_STOP2):
             break
         if w == "và" or w == "-":
-            nxt = re.compile(r"\s*(\S+)").match(text, m.end())
+            nxt = compiled(r"\s*(\S+)").match(text, m.end())
             if not nxt or not is_cap(nxt.group(1)):
                 break
         if n >= max_words:
@@ -541,14 +542,16 @@ def _embedded_province(text: str, start: int, end: int) -> str | None:
 
 
 def _tail_locality(text: str, pos: int) -> tuple[int, str, str | None, bool] | None:
-    sp = re.compile(r"\s*(?:\([A-ZĐ&\-]{2,}\))?\s*").match(text, pos)
+    sp = compiled(r"\s*(?:\([A-ZĐ&\-]{2,}\))?\s*").match(text, pos)
     start = sp.end() if sp else pos
     return _parse_locality(text, start)
 
 
 def _org_candidates(text: str) -> list[Cand]:
     out: list[Cand] = []
-    for rx, kind in _ORG_PATTERNS:
+    for (rx, kind), gate in zip(_ORG_PATTERNS, _ORG_GATES, strict=True):
+        if not may_match(gate, text):
+            continue  # none of the words a match starts with: most bodies, in most articles
         for m in rx.finditer(text):
             c = _org_candidate(text, m, kind)
             if c is not None:
@@ -560,7 +563,7 @@ def _organisation_cand(text: str, s: int, e: int, end: int) -> Cand:
     """An organisation named ``text[s:end]`` (its head word ends at ``e``), abbreviations expanded."""
     org = expand_abbreviations(text[s:end])
     c = Cand(s, end, "organisation", ORG_TYPE, None, org_name=org, priority=3)
-    bare = re.search(r"\s(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$", org)
+    bare = compiled(r"\s(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$").search(org)
     if bare:  # "Cục Thuế tỉnh": the article's province is appended later
         c.org_name, c.org_suffix_type = org[: bare.start()], bare.group(1)
     else:
@@ -585,7 +588,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
     if kind in ("local", "border"):
         loc = _tail_locality(text, e)
         if loc is None:  # "BĐBP An Giang", "Công an Nghệ An": a bare province after the body
-            sp = re.compile(r"\s+").match(text, e)
+            sp = compiled(r"\s+").match(text, e)
             pm = province_written_re().match(text, sp.end()) if sp else None
             if pm:
                 prov = gz.canonical_province(pm.group(0))
@@ -605,7 +608,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
             return None
         end, utype, base, _ = loc
         # "phòng Chính trị, Bộ Chỉ huy Quân sự tỉnh" -> "Phòng Chính trị Bộ Chỉ huy Quân sự tỉnh"
-        head = re.sub(r"^phòng", "Phòng", head.replace(", ", " ").replace(",", " "))
+        head = compiled(r"^phòng").sub("Phòng", head.replace(", ", " ").replace(",", " "))
         c = Cand(s, end, "organisation", ORG_TYPE, base, org_name=expand_abbreviations(head), priority=3)
         c.org_suffix_type = utype
         if utype == "tỉnh" or (utype == "thành phố" and base in gz.MUNICIPALITIES):
@@ -617,7 +620,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
             return None
         return _organisation_cand(text, s, e, end)
     if kind in ("named", "named_append", "named_national"):
-        sp = re.compile(r"\s+").match(text, e)
+        sp = compiled(r"\s+").match(text, e)
         if not sp:
             return None
         words = _name_words(text, sp.end(), max_words=6)
@@ -644,7 +647,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
             province=None if kind == "named_national" else _embedded_province(text, e, end),
         )
     if kind == "military_region":
-        num = re.search(r"\d+", head).group(0)
+        num = compiled(r"\d+").search(head).group(0)
         return Cand(
             s,
             e,
@@ -686,7 +689,7 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
         end = _bloc_end(text, e)
         raw = expand_abbreviations(text[s:end])
         c = Cand(s, end, "organisation", ORG_TYPE, None, org_name=raw, priority=3)
-        loc_m = re.search(r"\s(tỉnh|thành phố)$", raw)
+        loc_m = compiled(r"\s(tỉnh|thành phố)$").search(raw)
         if loc_m:
             c.org_suffix_type = loc_m.group(1)
             c.org_name = raw[: loc_m.start()]
@@ -695,14 +698,14 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
             c.org_name = None  # "Đảng ủy Khối" alone: resolved against the article
             c.untyped = True
         else:
-            lm = re.search(r"\s(tỉnh|thành phố) (.+)$", raw)
+            lm = compiled(r"\s(tỉnh|thành phố) (.+)$").search(raw)
             if lm and gz.canonical_province(lm.group(2)):
                 c.province = gz.canonical_province(lm.group(2))
         return c
     if kind == "company":
         start_name = e
         cm = (
-            re.compile(r"\s*(?:Công ty|Tổng công ty|Tập đoàn)").match(text, e)
+            compiled(r"\s*(?:Công ty|Tổng công ty|Tập đoàn)").match(text, e)
             if head.startswith("Đảng")
             else None
         )
@@ -882,7 +885,7 @@ def _implicit_ok(text: str, start: int, end: int, utype: str, written: str) -> b
     if _GENERIC_BEFORE.search(before) or _GENERIC_AFTER.match(after):
         return False
     # a lower-case type word directly after a capitalised word is part of a name ("Hội Phụ nữ xã" is fine)
-    return not (utype == "xã" and re.match(r"\s*hội", after))
+    return not (utype == "xã" and compiled(r"\s*hội").match(after))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -900,7 +903,7 @@ _RE_QUOTE_CHAR = re.compile("[“‘”’″\"']")
 @lru_cache(maxsize=8)  # asked for the same article by several rule components in turn
 def _quote_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
-    for line_m in re.finditer(r"[^\n]+", text):
+    for line_m in compiled(r"[^\n]+").finditer(text):
         line, base = line_m.group(0), line_m.start()
         open_at: int | None = None
         for q in _RE_QUOTE_CHAR.finditer(line):  # only quote characters change the state
@@ -924,7 +927,7 @@ def _unclosed_end(line: str, open_at: int, limit: int) -> int:
 
 
 def paren_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"\([^()\n]{0,120}\)", text)]
+    return [(m.start(), m.end()) for m in compiled(r"\([^()\n]{0,120}\)").finditer(text)]
 
 
 def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -939,19 +942,30 @@ _HEADING_WORD = re.compile(r"\S+")
 
 def _is_heading(line: str) -> bool:
     """A Title Case heading of a stacked article ("Nhân Lên Những Mô Hình ...")."""
+    if line.rstrip().endswith((".", ";", ":")):  # most lines (paragraphs): the cheap test first
+        return False
     words = [w.strip("“”\"'‘’,.:()") for w in _HEADING_WORD.findall(line)]
     words = [w for w in words if w and w[0].isalpha()]
-    if len(words) < 4 or len(words) > 25 or line.rstrip().endswith((".", ";", ":")):
+    if len(words) < 4 or len(words) > 25:
         return False
     caps = sum(1 for w in words if w[0].isupper())
     return caps >= 0.8 * len(words)
 
 
+_RE_LINE = re.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=8)  # asked for the same article by section_bounds and find_candidates
+def _headings(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each line of ``text`` that is a heading."""
+    return tuple(m.span() for m in _RE_LINE.finditer(text) if _is_heading(m.group(0)))
+
+
 def section_bounds(text: str) -> list[tuple[int, int]]:
     starts = [0]
-    for m in re.finditer(r"[^\n]+", text):
-        if m.start() > 0 and _is_heading(m.group(0)):
-            starts.append(m.start())
+    for start, _end in _headings(text):
+        if start > 0:
+            starts.append(start)
     ends = starts[1:] + [len(text)]
     return list(zip(starts, ends, strict=True))
 
@@ -998,7 +1012,7 @@ def _expand_lists(text: str, cands: list[Cand], taken: list[tuple[int, int]]) ->
         plural = bool(_PLURAL_BEFORE.search(text[max(0, c.start - 12) : c.start]))
         pos = c.end
         while True:
-            sep = re.compile(r"(?P<sep>\s*,\s*|\s+và\s+|\s*,\s*và\s+)").match(text, pos)
+            sep = compiled(r"(?P<sep>\s*,\s*|\s+và\s+|\s*,\s*và\s+)").match(text, pos)
             if not sep:
                 break
             if "," in sep.group("sep") and "và" not in sep.group("sep") and not plural:
@@ -1006,7 +1020,7 @@ def _expand_lists(text: str, cands: list[Cand], taken: list[tuple[int, int]]) ->
             start = sep.end()
             if TYPE_RE.match(text, start) or HCM_RE.match(text, start):
                 break
-            num = re.compile(r"0*(\d{1,2})(?![\d\w]|[.,/]\d)").match(text, start)
+            num = compiled(r"0*(\d{1,2})(?![\d\w]|[.,/]\d)").match(text, start)
             if c.base.isdigit() and num:  # "các phường 1, 2 và 3"
                 out.append(Cand(start, num.end(), "locality", c.type, num.group(1), priority=1))
                 occupied.append((start, num.end()))
@@ -1045,7 +1059,7 @@ def find_candidates(text: str) -> list[Cand]:
 
 
 def _heading_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if _is_heading(m.group(0))]
+    return list(_headings(text))
 
 
 def _fits_heading(c: Cand, headings: list[tuple[int, int]]) -> bool:
@@ -1071,7 +1085,7 @@ def _bare_province_candidates(text: str) -> list[Cand]:
         if prov is None or MEDIA_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
             continue  # "Báo Cà Mau", "Đài PT-TH Đồng Tháp": a newspaper, not the province
         before = text[max(0, m.start() - 2) : m.start()]
-        prev = re.search(r"(\S+)\s*$", text[max(0, m.start() - 30) : m.start()])
+        prev = compiled(r"(\S+)\s*$").search(text[max(0, m.start() - 30) : m.start()])
         if (
             prev
             and is_cap(prev.group(1).strip("“”\"'(),.:;"))
@@ -1079,13 +1093,13 @@ def _bare_province_candidates(text: str) -> list[Cand]:
             and prev.group(1) != "Thủ"
         ):
             continue  # part of a longer capitalised name
-        nxt = re.match(r"\s(\S+)", text[m.end() : m.end() + 30])
+        nxt = compiled(r"\s(\S+)").match(text[m.end() : m.end() + 30])
         if nxt and is_cap(nxt.group(1).strip("“”\"'(),.:;")):
             continue
         out.append(
             Cand(m.start(), m.end(), "locality", gz.province_type(prov), prov, province=prov, priority=0)
         )
-    for m in re.finditer(r"(?<![\w])Thủ đô(?! Hà Nội)(?!\w)", text):
+    for m in compiled(r"(?<![\w])Thủ đô(?! Hà Nội)(?!\w)").finditer(text) if "Thủ đô" in text else ():
         if text[max(0, m.start() - 12) : m.start()].rstrip().endswith("Tư lệnh"):
             continue
         out.append(

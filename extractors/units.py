@@ -23,9 +23,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractors import gazetteer as gz
 from extractors.records import Provenance, UnitRecord
+from extractors.regex_speed import compiled
 from extractors.unit_grammar import (
     CAP,
     DISTRICT,
@@ -200,13 +202,37 @@ def _first_seen(cands: list[Cand]) -> dict[str, int]:
 _RUN_RE = re.compile(CAP + r"(?:[ ]" + CAP + r")*")
 
 
+@lru_cache(maxsize=8)  # the same runs for both rounds of article_context
+def _untyped_runs(text: str, limit: int) -> tuple[tuple[int, int, tuple[str, ...], str, str], ...]:
+    """The runs of capitalised words before ``limit`` that may be untyped names, whatever the
+    candidates: (start, end, words, name, folded name), lead words dropped, none in quotation
+    marks, none a province, a newspaper's name or a person's."""
+    quotes = quote_spans(text)
+    out = []
+    for m in _RUN_RE.finditer(text, 0, limit):
+        s, e = m.start(), m.end()
+        words = m.group(0).split(" ")
+        while words and words[0] in LEAD_WORDS:
+            s += len(words[0]) + 1
+            words = words[1:]
+        if not words or inside(s, quotes):
+            continue
+        name = " ".join(words)
+        if gz.canonical_province(name) or MEDIA_BEFORE.search(text[max(0, s - 40) : s]):
+            continue  # provinces are handled (or deliberately skipped) by the bare-province pass
+        prev = text[max(0, s - 12) : s].lower()
+        if compiled(r"(?:ông|bà|anh|chị|đồng chí|em|cô|chú)\s+$").search(prev):
+            continue
+        out.append((s, e, tuple(words), name, fold(name)))
+    return tuple(out)
+
+
 def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limit: int) -> list[Cand]:
     """Names written without a type word that the article (or the gazetteer) identifies.
 
     A name already typed elsewhere in the article ("Hòa Vang" after "huyện Hòa Vang"), a district of
     the article's province, or a commune of a district the article names.
     """
-    quotes = quote_spans(text)
     taken = bytearray(len(text) + 1)  # 1 where a candidate already covers the character
     for c in cands:
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
@@ -231,20 +257,8 @@ def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limi
             for k in w.old_keys:
                 ward_index.setdefault(k, w)
     out: list[Cand] = []
-    for m in _RUN_RE.finditer(text, 0, limit):
-        s, e = m.start(), m.end()
-        words = m.group(0).split(" ")
-        while words and words[0] in LEAD_WORDS:
-            s += len(words[0]) + 1
-            words = words[1:]
-        if not words or taken.find(1, s, e) >= 0 or inside(s, quotes):
-            continue
-        name = " ".join(words)
-        key = fold(name)
-        if gz.canonical_province(name) or MEDIA_BEFORE.search(text[max(0, s - 40) : s]):
-            continue  # provinces are handled (or deliberately skipped) by the bare-province pass
-        prev = text[max(0, s - 12) : s].lower()
-        if re.search(r"(?:ông|bà|anh|chị|đồng chí|em|cô|chú)\s+$", prev):
+    for s, e, words, name, key in _untyped_runs(text, limit):
+        if taken.find(1, s, e) >= 0:
             continue
         if key in typed:
             t = typed[key]
@@ -283,7 +297,7 @@ def _settle_alt_wards(text: str, cands: list[Cand], province: str | None) -> Non
 
 def _parent(text: str, c: Cand, by_start: dict[int, Cand]) -> Cand | None:
     """The unit that locates ``c`` right after it: ", huyện X", " (X)", " - TP X", " thuộc huyện X"."""
-    m = re.compile(r"\s*(?:,|-|\(|thuộc|của)\s*(?:\(\s*)?").match(text, c.end)
+    m = compiled(r"\s*(?:,|-|\(|thuộc|của)\s*(?:\(\s*)?").match(text, c.end)
     if not m:
         return None
     p = by_start.get(m.end())
@@ -445,7 +459,7 @@ def _resolve_implicit(
 def _lead_bounds(text: str) -> tuple[int, int]:
     """(end of the headline lines, end of the lead paragraph): the first line of 20+ words starts the body."""
     title_end = lead_end = 0
-    for m in re.finditer(r"[^\n]+", text):
+    for m in compiled(r"[^\n]+").finditer(text):
         words = len(m.group(0).split())
         if words >= 20:
             return title_end, min(m.end(), m.start() + 700)
@@ -474,7 +488,7 @@ def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> Uni
             return in_title[0]
     # the title line, then the longest short line among the first three (a headline under a date or
     # a toolbar line), then the lead paragraph, where a unit after "tại"/"ở" is only an address
-    lines = [(len(m.group(0).split()), m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    lines = [(len(m.group(0).split()), m.start(), m.end()) for m in compiled(r"[^\n]+").finditer(text)]
     heads = [(s, e) for n, s, e in lines[:3] if e <= title_end]
     regions = (
         heads[:1] + [(s, e) for _, s, e in sorted(lines[:3], key=lambda x: -x[0]) if (s, e) in heads][:1]
@@ -575,7 +589,7 @@ def _skip_after(
     """
     j = idx + 1
     while True:
-        m = re.compile(r"\s*(?:,|và|-|cùng|với|của)?\s*").match(text, pos)
+        m = compiled(r"\s*(?:,|và|-|cùng|với|của)?\s*").match(text, pos)
         nxt = m.end() if m else pos
         comma_ok = clause_initial or (j < len(mentions) and _is_parent_of(text, mentions[j - 1], mentions[j]))
         if (
@@ -587,11 +601,11 @@ def _skip_after(
             pos = mentions[j].end
             j += 1
             continue
-        p = re.compile(r"\s*\([^()\n]{0,120}\)").match(text, pos)
+        p = compiled(r"\s*\([^()\n]{0,120}\)").match(text, pos)
         if p:
             pos = p.end()
             continue
-        t = re.compile(r"\s*thuộc\s+(?:Đảng bộ\s+|Đảng ủy\s+)?").match(text, pos)
+        t = compiled(r"\s*thuộc\s+(?:Đảng bộ\s+|Đảng ủy\s+)?").match(text, pos)
         if t and j < len(mentions) and mentions[j].start == t.end():
             pos = mentions[j].end
             j += 1
@@ -633,14 +647,14 @@ def _is_parent_of(text: str, prev: UnitMention | None, m: UnitMention) -> bool:
     """``m`` locates the mention before it: "xã A, huyện B", "A (B)", "A - TP B", "A thuộc huyện B"."""
     if prev is None or prev.kind != "locality" and not prev.name.startswith("Đồn"):
         return False
-    if not re.fullmatch(r"\s*(?:,|-|\(|thuộc|của)\s*\(?\s*", text[prev.end : m.start]):
+    if not compiled(r"\s*(?:,|-|\(|thuộc|của)\s*\(?\s*").fullmatch(text[prev.end : m.start]):
         return False
     return _rank(m) < _rank(prev) or prev.kind == "organisation"
 
 
 def _model_link(pre: str, max_words: int) -> bool:
     """Whether the text before a locative word ends on a model: its quoted name, "mô hình X", a list of examples."""
-    if re.search(r"[”″]\s*(?:-\s*)?$", pre):
+    if compiled(r"[”″]\s*(?:-\s*)?$").search(pre):
         return True
     if re.search(r"mô hình(?:\s+[^\s,;.]+){0," + str(max_words) + r"}\s*$", pre):
         return True
@@ -666,7 +680,7 @@ def _mention_signals(
     m = ms[i]
     sig = _Signals()
     before = text[sent[0] : m.start]
-    clause_before = re.split(r"[;:\n]", before)[-1]
+    clause_before = compiled(r"[;:\n]").split(before)[-1]
     in_parens = inside(m.start, parens)
     prev = ms[i - 1] if i > 0 else None
     parent = _is_parent_of(text, prev, m)
@@ -684,7 +698,7 @@ def _mention_signals(
         return sig
     # a parenthesis right after a model (its quoted name or "mô hình X") names its owner or site
     paren_after_model = in_parens and bool(
-        re.search(r"(?:”|″|mô hình[^().;]{0,80})\s*\((?:\s*ở|\s*tại)?[^()]*$", before)
+        compiled(r"(?:”|″|mô hình[^().;]{0,80})\s*\((?:\s*ở|\s*tại)?[^()]*$").search(before)
     )
     if in_parens and not paren_after_model:
         sig.negative.append("parens")
@@ -704,14 +718,14 @@ def _mention_signals(
     loc = list(_LOCATIVE.finditer(clause_before))
     if loc:
         word = loc[-1].group(0).strip()
-        words = re.findall(r"[^\s,()]+", clause_before[loc[-1].end() :])
+        words = compiled(r"[^\s,()]+").findall(clause_before[loc[-1].end() :])
         locative = len(words) <= 8 and all(is_cap(w) or w.isdigit() or w in _SITE_WORDS for w in words)
         # "các đơn vị thuộc Bộ Chỉ huy X đã triển khai": the units under X act, X takes part
-        if word == "thuộc" and re.search(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$", clause_before):
+        if word == "thuộc" and compiled(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$").search(clause_before):
             locative = False
         # "Tại Nậm Pồ, Ban Chỉ huy quân sự huyện ... xây dựng": the comma closes the adverbial, and a body
         # after it is the subject (a plain locality after it still continues the address: "làng A, xã B")
-        if re.search(r",\s*$", clause_before[loc[-1].end() :]) and (
+        if compiled(r",\s*$").search(clause_before[loc[-1].end() :]) and (
             m.kind == "organisation" or m.organisation
         ):
             locative = False
@@ -721,22 +735,22 @@ def _mention_signals(
                 sig.positive.append("owner")
             elif word in ("tại", "ở") and _model_link(pre, 6) and _below_province(m):
                 sig.positive.append("site")
-            elif re.search(r"\bnhân (?:rộng|diện|ra)\b", clause_before[: loc[-1].start()]):
+            elif compiled(r"\bnhân (?:rộng|diện|ra)\b").search(clause_before[: loc[-1].start()]):
                 sig.positive.append("replica")  # "nhân rộng ra 2 thôn của xã A": the model spreads there
             else:
                 sig.negative.append("locative")
     if (
-        re.search(r"\bthuộc\s+(?:\S+\s+){0,2}$", clause_before)
+        compiled(r"\bthuộc\s+(?:\S+\s+){0,2}$").search(clause_before)
         and "locative" not in sig.negative
-        and not re.search(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$", clause_before)
+        and not compiled(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$").search(clause_before)
     ):
         sig.negative.append("member")
         locative = True
     if _REQUEST_BEFORE.search(before):
         sig.negative.append("request")
-    agent = re.search(r"\b(do|được)\s+(?:[^.;:]*?)$", clause_before)
+    agent = compiled(r"\b(do|được)\s+(?:[^.;:]*?)$").search(clause_before)
     clause_initial = bool(
-        re.fullmatch(r"\s*(?:(?:do|được|và|cùng)\s*)?", re.split(r"[,;:]", clause_before)[-1])
+        compiled(r"\s*(?:(?:do|được|và|cùng)\s*)?").fullmatch(compiled(r"[,;:]").split(clause_before)[-1])
     )
     after_pos = _skip_after(text, m.end, sent[1], ms, i, clause_initial or bool(agent))
     after = text[after_pos : sent[1]]
@@ -748,13 +762,8 @@ def _mention_signals(
         and not TYPE_RE.match(m.written)
         and not HCM_RE.match(m.written)
     )
-    prev_word = re.search(r"(\S+)\s*$", clause_before)
-    if (
-        bare
-        and prev_word
-        and prev_word.group(1)[0].islower()
-        and prev_word.group(1) not in ("và", "toàn", "cả")
-    ):
+    prev_word = clause_before.rsplit(None, 1)[-1] if clause_before.strip() else None  # (\S+)\s*$
+    if bare and prev_word and prev_word[0].islower() and prev_word not in ("và", "toàn", "cả"):
         sig.negative.append("modifier")  # "biên giới An Giang", "người dân TPHCM": not the actor
     if (
         verb
@@ -765,7 +774,10 @@ def _mention_signals(
         and "modifier" not in sig.negative
     ):
         sig.positive.append("subject")
-    if re.match(r"\s*(?:,\s*)?(?:với|thực hiện)\s+(?:\d[\d.,]*\s+)?mô hình|\s*“", after) and not locative:
+    if (
+        compiled(r"\s*(?:,\s*)?(?:với|thực hiện)\s+(?:\d[\d.,]*\s+)?mô hình|\s*“").match(after)
+        and not locative
+    ):
         sig.positive.append("model")
     if verb and agent and _only_units_between(text, agent.start(1) + len(agent.group(1)), m.start, ms):
         sig.positive.append("agent")
@@ -788,12 +800,30 @@ def _strip_units(text: str, start: int, end: int, ms: list[UnitMention]) -> str:
             out.append(text[pos : x.start])
             pos = x.end
     out.append(text[pos:end])
-    return re.sub(r"(?:\s*(?:,|và)\s*)+$", " ", "".join(out))
+    return _drop_list_tail("".join(out))
+
+
+def _drop_list_tail(s: str) -> str:
+    """``re.sub(r"(?:\\s*(?:,|và)\\s*)+$", " ", s)``: a tail of commas, "và" and spaces (one of the
+    first two at least) becomes one space; read backwards (the pattern tries every start)."""
+    p = len(s)
+    listed = False
+    while p:
+        if s[p - 1].isspace():
+            p -= 1
+        elif s[p - 1] == ",":
+            p, listed = p - 1, True
+        elif s.endswith("và", 0, p):
+            p, listed = p - 2, True
+        else:
+            break
+    return s[:p] + " " if listed else s
 
 
 def _only_units_between(text: str, start: int, end: int, ms: list[UnitMention]) -> bool:
     rest = _strip_units(text, start, end, ms)
-    return not re.sub(r"[\s,]|\bvà\b|\bcác\b", "", rest)
+    # nothing left once spaces, commas, "và" and "các" are removed
+    return compiled(r"(?:[\s,]|\bvà\b|\bcác\b)*").fullmatch(rest) is not None
 
 
 def participating_units(text: str, ctx: ArticleContext) -> list[UnitRecord]:

@@ -405,3 +405,69 @@ WORDS = ["hơn ", "gần như ", "khoảng ", "tỷ ", "nghìn ", "ngày ", "nă
 def test_never_crashes_on_numeric_soup(parts: list[str]) -> None:
     text = "".join(parts)
     _check_invariants(text, find_quantities(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "Bé", "_", "1", " ", "\t", "\n", ",", "ngày", "THÁNG", "x" * 30, "İ"]),
+        max_size=14,
+    ),
+    st.integers(min_value=0, max_value=200),
+)
+def test_prev_words_as_the_pattern_finds_them(pieces: list[str], at: int) -> None:
+    from extractors.numbers import _RE_PREV_WORDS, _prev_words
+
+    text = "".join(pieces)
+    pos = min(at, len(text))
+    m = _RE_PREV_WORDS.search(text, max(0, pos - 40), pos)
+    if not m:
+        expected = ("", "")
+    elif m.group(2):
+        expected = (m.group(2).lower(), f"{m.group(1)} {m.group(2)}".lower())
+    else:
+        expected = (m.group(1).lower(), "")
+    assert _prev_words(text, pos) == expected
+
+
+def _word_quantities_word_by_word(text: str):
+    """``_word_quantities`` as it reads every word of the text in turn (the plain rule)."""
+    from extractors import numbers as n
+
+    words = n._words(text)
+    out, i = [], 0
+    while i < len(words):
+        if words[i][2].lower() not in n._ANY_STARTERS:
+            i += 1
+            continue
+        q, nxt = n._vague_quantity(text, words, i)
+        if q is None:
+            q, nxt = n._word_quantity(text, words, i)
+        if q is not None:
+            out.append(q)
+        i = max(nxt, i + 1)
+    return out
+
+
+_NUMBER_TEXT = st.lists(
+    st.tuples(
+        st.sampled_from([" ", " ", "", "\t", ", ", ". ", "\n"]),
+        st.sampled_from(
+            ["một", "Một", "MỘT", "hai", "ba", "năm", "mươi", "mười", "trăm", "nghìn", "triệu", "hàng", "vài"]
+            + ["nhiều", "chục", "hộ", "gia", "đình", "thứ", "ngày", "ſáu", "sáu", "İ", "x", "Ba", "lăm", "tư"]
+        ),
+    ),
+    max_size=16,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NUMBER_TEXT, st.sampled_from([2, 3, 10]))
+def test_word_quantities_as_word_by_word(pieces, near: int) -> None:
+    from unittest import mock
+
+    from extractors import numbers as n
+
+    text = "".join(a + b for a, b in pieces)
+    with mock.patch.object(n, "_NEAR_WORDS", near):  # small windows: the whole-list fallback too
+        assert n._word_quantities(text) == _word_quantities_word_by_word(text)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors import periods, unit_grammar
-from extractors.regex_speed import first_chars, with_first_chars
+from extractors.regex_speed import compiled, first_chars, literal_gate, may_match, with_first_chars
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
 
@@ -96,3 +96,69 @@ def test_same_matches_on_any_text(text: str) -> None:
     for rx in (unit_grammar.TYPE_RE, unit_grammar._PARTY_RE, *(rx for _, rx in periods._PATTERNS)):
         plain = _strip(rx)
         assert [m.span() for m in rx.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+# --- literal gates --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<!\w)Đồn [Bb]iên phòng(?=\s)", ("Đồn Biên phòng", "Đồn biên phòng")),
+        (r"(?<!\w)Sở (?:Nội vụ|Y tế)(?!\w)", ("Sở Y tế", "Sở Nội vụ")),
+        (r"(?:Bộ Tư lệnh |LLVT )?Quân khu\s+\d", ("LLVT Quân khu", "Quân khu", "Bộ Tư lệnh Quân khu")),
+        (r"(?i)\bnâng\s+tổng", ("nâng",)),  # case-blind: lower case, up to the first non-literal
+        (r"(?i)quý\s+I", ("quý",)),
+        (r"(?i)sáu tháng", None),  # "s" is matched by "ſ" too: cut before it, nothing left
+        (r"(?i)hai", ("ha",)),  # nor "i" ("İ" lower-cases to two characters)
+        (r"\w+ hộ", None),
+        (r"(?:ab)?c", ("c", "abc")),
+        (r"a+b", ("a",)),
+    ],
+)
+def test_literal_gate(pattern: str, expected: tuple[str, ...] | None) -> None:
+    gate = literal_gate(re.compile(pattern))
+    assert (sorted(gate) if gate else gate) == (sorted(expected) if expected else expected)
+
+
+GATED = [
+    *((rx, gate) for (rx, _), gate in zip(unit_grammar._ORG_PATTERNS, unit_grammar._ORG_GATES, strict=True)),
+]
+
+
+def test_gates_never_hide_a_match() -> None:
+    texts = [*_texts(), "Đồn biên phòng Cà Mau", "Đảng ủy Khối", "Bộ Tư lệnh Thủ đô Hà Nội"]
+    for rx, gate in GATED:
+        for text in texts:
+            if rx.search(text):
+                assert may_match(gate, text), rx.pattern
+
+
+_PERIOD_WORDS = re.split(
+    " ",
+    "từ đầu cuối năm tháng 10 / 2020 2021 - – , đến tới nay nghị quyết số giai đoạn sáu 6 quý I IV "
+    "mục tiêu phấn đấu vào hết sau trong qua hơn gần hai triển khai tổ chức của tính hiện có đã "
+    "nâng tổng TỚI TỚİ tớı TRİỂN QUÝ NĂM ĐẾN NAY ſau SÁU ThÁNG",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PERIOD_WORDS), max_size=12), st.booleans())
+def test_period_gates_never_hide_a_match(words: list[str], upper: bool) -> None:
+    text = " ".join(words)
+    text = text.upper() if upper else text
+    low = text.lower()
+    for (_, rx), gate in zip(periods._PATTERNS, periods._GATES, strict=True):
+        if gate is None or not rx.search(text):
+            continue
+        if gate is periods._YEAR_RANGE:
+            assert gate.search(text)
+        elif isinstance(gate, tuple):
+            assert any(g in low for g in gate), rx.pattern
+        else:
+            assert gate.search(low), rx.pattern
+
+
+def test_compiled_is_kept() -> None:
+    assert compiled(r"\s*,") is compiled(r"\s*,")
+    assert compiled(r"\s*,").pattern == r"\s*,"

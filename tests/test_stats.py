@@ -175,3 +175,20 @@ def test_money_needs_the_campaign_around_it() -> None:
     assert _stats("Giá vàng miếng tăng thêm 500.000 đồng mỗi lượng.") == []
     s = _one("Các hội đã vận động được 300 triệu đồng để xây nhà.")
     assert (s.value, s.item) == (300_000_000, "đồng")
+
+
+def test_decree_search_from_the_last_words_only() -> None:
+    """``is_campaign_stat`` searches the words before a number from near their end: same answer."""
+    from extractors.stats import _DECREE_BEFORE
+
+    for before in [
+        "theo quyết định ",
+        "Đoàn kiểm tra  ",
+        "tổng số ",
+        "có số\n",
+        "kế hoạch số",
+        "đã trao",
+        "",
+    ]:
+        whole = bool(_DECREE_BEFORE.search(before))
+        assert whole == bool(_DECREE_BEFORE.search(before, max(0, len(before.rstrip()) - 24)))

@@ -297,3 +297,129 @@ def test_real_article_sentences() -> None:
         spans = split_sentences(text)
         assert_valid_sentences(text, spans)
         assert len(spans) >= len([line for line in text.splitlines() if line.strip()])
+
+
+# --- the fast paths give what the plain rules give ----------------------------------------------
+
+_PIECES = [
+    "a", "B", "v", ".", "1", "2", " ", "-", "–", "%", "/", ":", "TP", "HCM", "Th", "S", "v.v.", "m2",
+    "ủ", "Đ", ",", "\n", "bê", "tông", "xã", "hội",
+]  # fmt: skip
+
+
+def _protected_by_one_scan(text: str) -> list[tuple[int, int]]:
+    from extractors.tokenizer import _RE_PROTECT
+
+    out = []
+    for m in _RE_PROTECT.finditer(text):
+        abbr = m.group("abbr")
+        if abbr is not None and not (abbr[0].isupper() and abbr.rsplit(".", 1)[1].isupper()):
+            continue
+        out.append(m.span())
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16))
+def test_protected_spans_as_one_scan_finds_them(pieces: list[str]) -> None:
+    from extractors.tokenizer import _protected
+
+    text = "".join(pieces)
+    assert _protected(text) == _protected_by_one_scan(text)
+
+
+def _merge_hyphens_plain(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rule of ``_merge_hyphens``, span by span."""
+    import re
+
+    from extractors.tokenizer import _strip
+
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        s, e = spans[i]
+        if (
+            out
+            and i + 1 < len(spans)
+            and e - s == 1
+            and text[s] == "-"
+            and out[-1][1] == s
+            and spans[i + 1][0] == e
+            and text[s - 1].isalpha()
+            and text[e].isalnum()
+            and re.search(r"\s", text[out[-1][0] : s]) is None
+        ):
+            rs, re_ = spans[i + 1]
+            space = re.compile(r"\s").search(text, rs, re_)
+            if space is None:
+                out[-1] = (out[-1][0], re_)
+            else:
+                out[-1] = (out[-1][0], space.start())
+                out.append(_strip(text, space.start(), re_))
+            i += 2
+            continue
+        out.append((s, e))
+        i += 1
+    return out
+
+
+def _apply_protected_plain(text, spans, protected):
+    """The rule of ``_apply_protected``, span by span, then sorted."""
+    from extractors.tokenizer import _strip
+
+    if not protected:
+        return spans
+    out = list(protected)
+    j = 0
+    for s, e in spans:
+        while j < len(protected) and protected[j][1] <= s:
+            j += 1
+        if j == len(protected) or protected[j][0] >= e:
+            out.append((s, e))
+            continue
+        cur, k = s, j
+        while k < len(protected) and protected[k][0] < e:
+            ps, pe = protected[k]
+            if ps > cur:
+                out.append(_strip(text, cur, ps))
+            cur = max(cur, pe)
+            k += 1
+        if cur < e:
+            out.append(_strip(text, cur, e))
+    return sorted(x for x in out if x[1] > x[0])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.lists(st.booleans(), max_size=16))
+def test_hyphens_and_protected_spans_as_span_by_span(pieces: list[str], joins: list[bool]) -> None:
+    from extractors.tokenizer import _apply_protected, _fill_gaps, _merge_hyphens, _protected
+
+    text = "".join(pieces)
+    spans = _fill_gaps(text, [])
+    joined: list[tuple[int, int]] = []  # a backend's joins across spaces (not across lines)
+    for k, span in enumerate(spans):
+        if joined and k < len(joins) and joins[k] and "\n" not in text[joined[-1][0] : span[1]]:
+            joined[-1] = (joined[-1][0], span[1])
+        else:
+            joined.append(span)
+    merged = _merge_hyphens(text, joined)
+    assert merged == _merge_hyphens_plain(text, joined)
+    protected = _protected(text)
+    assert _apply_protected(text, merged, protected) == _apply_protected_plain(text, merged, protected)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "B", " ", "(", "“", '"', "'", "«", "\n", ".", "TP", "\t", "hoà"]), max_size=10
+    ),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=40),
+)
+def test_word_before_as_the_pattern_finds_it(pieces: list[str], a: int, b: int) -> None:
+    from extractors.tokenizer import _RE_WORD_BEFORE, _word_before
+
+    text = "".join(pieces)
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    m = _RE_WORD_BEFORE.search(text, lo, hi)
+    assert _word_before(text, lo, hi) == (m.group(1) if m else None)

@@ -472,3 +472,21 @@ def test_units_f1_floor_on_the_development_set() -> None:
     assert units["f1"] >= 0.75, units
     assert units["acc_province"] >= 0.85, units
     assert re.fullmatch(r"\d+", str(units["gold"])) and units["gold"] >= 100
+
+
+# --- hand-written scans give what the patterns they replace give ---------------------------------
+
+_TAIL_PIECES = [" ", "  ", "\n", "\t", ",", "và", "v", "à", "các", "x", "Hà", "A"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TAIL_PIECES), max_size=10))
+def test_list_tail_and_units_between_as_the_patterns(pieces: list[str]) -> None:
+    from extractors.units import _drop_list_tail
+
+    s = "".join(pieces)
+    assert _drop_list_tail(s) == re.sub(r"(?:\s*(?:,|và)\s*)+$", " ", s)
+    only = re.fullmatch(r"(?:[\s,]|\bvà\b|\bcác\b)*", s) is not None
+    assert only == (not re.sub(r"[\s,]|\bvà\b|\bcác\b", "", s))
+    m = re.search(r"(\S+)\s*$", s)
+    assert (m.group(1) if m else None) == (s.rsplit(None, 1)[-1] if s.strip() else None)
