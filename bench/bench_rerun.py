@@ -7,11 +7,15 @@ run and not of a rerun), or reads the synthetic generator's output when given a 
 timing (model loading excluded from both):
 
 1. ``full``: ``dvk run`` into a new dataset (read, clean, tokenize, extract, store);
-2. ``rerun``: ``dvk rerun`` after a simulated version change (a copy of the extractor
-   whose versions dict has ``dvk.rules`` bumped): every article is stale and re-extracted
-   from the stored text and the cached tokens;
-3. ``rerun, cache emptied``: the same after deleting ``token_cache`` (tokenizing again);
-4. ``rerun, nothing changed``: the versions as stored: every article is skipped.
+2. ``rerun, <component> changed``: ``dvk rerun`` after a simulated change of one rule
+   component (a copy of the extractor whose ``rule.<component>`` version is bumped), for
+   each component in turn, each on top of the last (as successive releases would): every
+   article is stale; the components that changed, and those that read what they write,
+   run again on the cached tokens, the others' results come from the stored layers;
+3. ``rerun, every rule component changed``: ``dvk.rules`` bumped (nothing reusable but
+   the tokens);
+4. the same after deleting ``token_cache`` and ``layers`` (tokenizing again);
+5. ``rerun, nothing changed``: the versions as stored: every article is skipped.
 
 It also splits one pass over the articles into tokenizing and the extractor components
 (what a cached rerun still pays), to say where the time goes.  Prints a Markdown table.
@@ -94,10 +98,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     from pipeline.storage import open_store
 
     extractor = build_extractor(args.tokenizer)
-    bumped = copy.copy(extractor)
-    bumped.versions = {**extractor.versions, "dvk.rules": extractor.versions["dvk.rules"] + "+bench"}
-    bumped2 = copy.copy(extractor)
-    bumped2.versions = {**extractor.versions, "dvk.rules": extractor.versions["dvk.rules"] + "+bench2"}
+    pipe = list(extractor.nlp.pipe_names)
+
+    def changed(versions: dict[str, str], key: str, tag: str):
+        """A copy of the extractor whose ``key`` version is bumped (on top of ``versions``)."""
+        ex = copy.copy(extractor)
+        ex.versions = {**versions, key: versions[key] + tag}
+        return ex
+
     with tempfile.TemporaryDirectory(prefix="dvk-bench-rerun-") as tmp:
         tmp_path = Path(tmp)
         corpus = args.corpus or make_corpus(tmp_path / "in", args.n, args.kind)
@@ -110,23 +118,35 @@ def main(argv: Sequence[str] | None = None) -> None:
         out = tmp_path / "ds"
         t_full, full = timed(run_pipeline, [str(corpus)], out, extractor=extractor)
         n = full.n_new
-        t_rerun, rerun = timed(rerun_pipeline, out, extractor=bumped)
+        passes: list[tuple[str, float]] = [("full run (`dvk run`, new dataset)", t_full)]
+        # one component changes at a time, as releases would change them (each on top of the last)
+        current = dict(extractor.versions)
+        for name in pipe:
+            ex = changed(current, f"rule.{name}", "+bench")
+            t, res = timed(rerun_pipeline, out, extractor=ex)
+            assert res.n_new == n, (name, res)
+            passes.append((f"rerun, `{name}` changed", t))
+            current = ex.versions
+        ex = changed(current, "dvk.rules", "+bench")  # every component's layers are stale
+        t_all, res = timed(rerun_pipeline, out, extractor=ex)
+        assert res.n_new == n, res
+        passes.append(("rerun, every rule component changed (`dvk.rules`)", t_all))
         with open_store(out) as store:
             store.con.execute("DELETE FROM token_cache")
-        t_nocache, nocache = timed(rerun_pipeline, out, extractor=bumped2)
-        t_same, same = timed(rerun_pipeline, out, extractor=bumped2)
+            store.con.execute("DELETE FROM layers")
+        ex = changed(ex.versions, "dvk.rules", "+bench2")
+        t_nocache, res = timed(rerun_pipeline, out, extractor=ex)
+        assert res.n_new == n, res
+        passes.append(("rerun, every component changed, token cache emptied", t_nocache))
+        t_same, res = timed(rerun_pipeline, out, extractor=ex)
+        assert res.n_new == 0, res
+        passes.append(("rerun, nothing changed", t_same))
         t_tok, t_ext = split_stages(extractor, out)
-    assert rerun.n_new == nocache.n_new == n and same.n_new == 0, (rerun, nocache, same)
 
     print(f"{n} articles ({args.corpus or args.kind}), tokenizer {args.tokenizer}\n")
     print("| pass | seconds | articles/s | full run ÷ this |")
     print("|---|--:|--:|--:|")
-    for name, t in (
-        ("full run (`dvk run`, new dataset)", t_full),
-        ("rerun after a version change (cached tokens)", t_rerun),
-        ("rerun after a version change, token cache emptied", t_nocache),
-        ("rerun, nothing changed", t_same),
-    ):
+    for name, t in passes:
         print(f"| {name} | {t:.1f} | {n / t:.1f} | {t_full / t:.2f}× |")
     print(
         f"\nOne pass over the {n} articles: tokenizing {t_tok:.1f} s ({1000 * t_tok / n:.0f} ms/article),"

@@ -35,7 +35,7 @@ def _rate(n: int, seconds: float) -> str:
     return f"{n / seconds:.1f}"
 
 
-def _dev_corpus(n: int, out: Path) -> Path:
+def _dev_corpus(n: int, out: Path, folders: tuple[str, ...] = ("seeds", "dev/articles")) -> Path:
     """The development set's real articles (../shared seeds + dev), cycled to ``n``, as one JSONL file
     in a temporary folder (third-party text: never written into the repo); each copy ends with a
     line of its own, so that every article is new to the token cache."""
@@ -45,7 +45,7 @@ def _dev_corpus(n: int, out: Path) -> Path:
     shared = ROOT / ".." / "shared"
     if not (shared / "dev" / "articles").is_dir():
         raise SystemExit("--corpus dev needs ../shared (the development set) beside the repo")
-    files = discover_inputs([str(shared / "seeds"), str(shared / "dev" / "articles")]).files
+    files = discover_inputs([str(shared / f) for f in folders]).files
     texts = [_clean(r).text for f in files for r in read_inputs(f) if not isinstance(r, IngestFailure)]
     with out.open("w", encoding="utf-8") as f:
         for i in range(n):
@@ -73,7 +73,10 @@ def stages(n: int, tokenizer: str, corpus: str = "synth", rounds: int = 3) -> No
     from pipeline.storage import BatchWriter, open_store, versions_key
 
     tmp = Path(tempfile.mkdtemp(prefix="dvk-bench-"))
-    src = synth.write(n, tmp / "in.jsonl") if corpus == "synth" else _dev_corpus(n, tmp / "in.jsonl")
+    if corpus == "synth":
+        src = synth.write(n, tmp / "in.jsonl")
+    else:
+        src = _dev_corpus(n, tmp / "in.jsonl", ("seeds",) if corpus == "seeds" else ("seeds", "dev/articles"))
     extractor = build_extractor(tokenizer)
     extractor.extract(_clean(next(iter(read_inputs(src)))))  # warm-up: lazy loads
     articles = [_clean(raw) for raw in read_inputs(src)]
@@ -156,7 +159,7 @@ def main() -> None:
     ap.add_argument("--tokenizer", action="append", choices=["underthesea", "pyvi"])
     ap.add_argument(
         "--corpus",
-        choices=["synth", "dev"],
+        choices=["synth", "dev", "seeds"],
         default="synth",
         help="stages: synthetic articles, or the real development articles of ../shared cycled",
     )

@@ -23,16 +23,51 @@ from extractors.records import UNIT_TYPES, ModelRecord, Provenance, StatRecord, 
 
 RULES_VERSION = "0.1.0"
 
-# name, what it reads, what it writes (spaCy's requires/assigns, for humans and tests)
+# name, what it reads, what it writes (spaCy's requires/assigns): a rerun redoes a component
+# whose version changed and every component that reads what it writes (extractors.layers), so
+# every ``doc._`` attribute a component reads or writes must be listed here.  The Doc's text,
+# tokens and ``doc._.meta`` are the base of every layer (a change to them redoes everything).
 RULE_COMPONENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("dvk_relevance", (), ("doc._.relevant",)),
     ("dvk_quantities", (), ("doc._.quantities",)),
     ("dvk_periods", (), ("doc._.periods",)),
-    ("dvk_units", ("doc._.meta",), ("doc._.unit_context", "doc._.units", "doc.spans['dvk_units']")),
-    ("dvk_models", ("doc._.unit_context",), ("doc._.models", "doc.spans['dvk_models']")),
-    ("dvk_stats", ("doc._.quantities", "doc._.periods", "doc._.unit_context"), ("doc._.stat_mentions",)),
-    ("dvk_stats_records", ("doc._.stat_mentions",), ("doc._.stats", "doc.spans['dvk_stats']")),
+    (
+        "dvk_units",
+        ("doc._.meta", "doc._.relevant"),
+        ("doc._.unit_context", "doc._.unit_mentions", "doc._.units", "doc.spans['dvk_units']"),
+    ),
+    ("dvk_models", ("doc._.relevant", "doc._.unit_context"), ("doc._.models", "doc.spans['dvk_models']")),
+    (
+        "dvk_stats",
+        ("doc._.meta", "doc._.relevant", "doc._.quantities", "doc._.periods", "doc._.unit_context"),
+        ("doc._.stat_mentions",),
+    ),
+    (
+        "dvk_stats_records",
+        ("doc._.stat_mentions", "doc._.unit_context", "doc._.units"),
+        ("doc._.stats", "doc._.units", "doc.spans['dvk_stats']"),  # joins the province to the units
+    ),
 )
+
+#: The ``extractors`` modules each component runs (besides this one); with the modules they
+#: import, their source is the component's version (extractors.layers.component_versions).
+COMPONENT_MODULES: dict[str, tuple[str, ...]] = {
+    "dvk_relevance": (),
+    "dvk_quantities": ("numbers",),
+    "dvk_periods": ("periods",),
+    "dvk_units": ("units", "gazetteer"),
+    "dvk_models": ("model_names", "attach", "domains", "gazetteer", "records"),
+    "dvk_stats": ("stats", "attach", "domains"),
+    "dvk_stats_records": ("stats", "attach", "gazetteer", "records"),
+}
+
+#: Third-party packages whose data a component reads (their versions are part of its version).
+COMPONENT_PACKAGES: dict[str, tuple[str, ...]] = {
+    "dvk_units": ("vietnamadminunits",),
+    "dvk_models": ("vietnamadminunits",),
+    "dvk_stats": ("vietnamadminunits",),
+    "dvk_stats_records": ("vietnamadminunits",),
+}
 
 _EXTENSIONS = (
     "relevant",

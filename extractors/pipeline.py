@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from corpus.records import Article
-from extractors import components
+from extractors import components, layers
 from extractors.learn import registry
 from extractors.learn.registry import DEFAULT_MODE, MODES
 from extractors.records import Extraction
@@ -31,6 +32,12 @@ def _last_after(nlp, anchor: str) -> str:
     while i + 1 < len(names) and names[i + 1].startswith("dvk_ml_"):
         i += 1
     return names[i]
+
+
+@cache
+def _rule_versions() -> dict[str, str]:
+    """Each rule component's version (a hash of its source: :mod:`extractors.layers`)."""
+    return layers.component_versions(components.COMPONENT_MODULES, components.COMPONENT_PACKAGES)
 
 
 def _package_version(name: str) -> str:
@@ -73,6 +80,7 @@ class Extractor:
             "tokenizer": f"{self.tokenizer}-{_package_version(self.tokenizer)}"
             + ("" if self.token_scope == "all" else f"+{self.token_scope}"),
             "extractors": self.extractors,
+            **{f"rule.{n}": v for n, v in _rule_versions().items()},
         }
         if self.extractors != "rules":
             self._add_trained()
@@ -102,12 +110,29 @@ class Extractor:
 
         return scoped_tokens(text, self.tokenizer, self.token_scope or "all")
 
-    def process(self, article: Article, tokens: Sequence[Token] | None = None):
+    def component_versions(self) -> dict[str, str]:
+        """The version of each rule component of the pipeline: ``dvk.rules`` and its own ``rule.*``
+        entry (a trained component has none: it never keeps layers)."""
+        rules = self.versions.get("dvk.rules", "")
+        return {name: f"{rules}/{self.versions.get(f'rule.{name}', '')}" for name in self.nlp.pipe_names}
+
+    def process(
+        self,
+        article: Article,
+        tokens: Sequence[Token] | None = None,
+        *,
+        reuse: layers.Layers | None = None,
+        capture: dict[str, bytes] | None = None,
+    ):
         """Run the pipeline and return the spaCy ``Doc`` (with every layer on it).
 
         ``tokens``: the article's word tokens as the tokenizer backend gave them
         (e.g. from the token cache); the Doc is then built from them instead of
-        calling the backend, with the same result.
+        calling the backend, with the same result.  ``reuse``: layers of an earlier
+        extraction of the same text, tokens and metadata; the components that
+        :func:`extractors.layers.redo_plan` does not redo get their values from them
+        (their span groups are then not set).  ``capture``: a dict that receives each
+        component's snapshot (:func:`extractors.layers.snapshot`).
         """
         if tokens is None:
             doc = self.nlp.make_doc(article.text)
@@ -122,12 +147,76 @@ class Extractor:
             "title": article.title,
             "province": getattr(article, "province", None),
         }
-        for _name, proc in self.nlp.pipeline:
-            doc = proc(doc)
+        if reuse is None and capture is None:
+            for _name, proc in self.nlp.pipeline:
+                doc = proc(doc)
+            return doc
+        current = self.component_versions()
+        redo = layers.redo_plan(
+            self.nlp.pipe_names, _DECLARED, current, reuse.versions if reuse is not None else None
+        )
+        writes = {c.name: c.writes for c in _DECLARED}
+        for name, proc in self.nlp.pipeline:
+            if name in redo:
+                doc = proc(doc)
+                if capture is not None and name in writes:
+                    capture[name] = layers.snapshot({a: getattr(doc._, a) for a in writes[name]})
+            else:
+                snap = reuse.snapshots[name]  # type: ignore[union-attr]
+                for attr, value in layers.restore(snap).items():
+                    setattr(doc._, attr, value)
+                if capture is not None:
+                    capture[name] = snap
         return doc
 
-    def extract(self, article: Article, tokens: Sequence[Token] | None = None) -> Extraction:
-        doc = self.process(article, tokens)
-        return Extraction(
-            stats=list(doc._.stats or []), models=list(doc._.models or []), units=list(doc._.units or [])
-        )
+    def base_key(self, article: Article, tokens_key: str) -> str:
+        """The base of the article's layers: its text, its tokens (their cache key) and its metadata."""
+        meta = {
+            "published": article.published,
+            "title": article.title,
+            "province": getattr(article, "province", None),
+        }
+        return layers.base_key(article.content_hash or "", tokens_key, meta)
+
+    def extract(
+        self,
+        article: Article,
+        tokens: Sequence[Token] | None = None,
+        *,
+        reuse: bytes | None = None,
+        keep_layers: str | None = None,
+    ) -> Extraction:
+        """Extract one article.
+
+        ``keep_layers``: the base key of the article's layers (:meth:`base_key`); when given,
+        the extraction carries its layers (``Extraction.layers``, packed) and ``reuse``
+        (packed layers of an earlier extraction, e.g. from the dataset) is used when their
+        base key is the same.  Only a pipeline whose components all declare what they read
+        and write keeps layers (the rule components; not the trained ones).
+        """
+        if keep_layers is None or not self.keeps_layers():
+            doc = self.process(article, tokens)
+            return _extraction(doc)
+        earlier = layers.unpack(reuse)
+        if earlier is not None and earlier.base != keep_layers:
+            earlier = None
+        capture: dict[str, bytes] = {}
+        doc = self.process(article, tokens, reuse=earlier, capture=capture)
+        out = _extraction(doc)
+        current = self.component_versions()
+        out.layers = layers.pack(layers.Layers(keep_layers, {n: current[n] for n in capture}, capture))
+        return out
+
+    def keeps_layers(self) -> bool:
+        """True when every component declares what it reads and writes (a rule pipeline)."""
+        names = {c.name for c in _DECLARED}
+        return all(name in names for name in self.nlp.pipe_names)
+
+
+_DECLARED = layers.declared(components.RULE_COMPONENTS)
+
+
+def _extraction(doc) -> Extraction:
+    return Extraction(
+        stats=list(doc._.stats or []), models=list(doc._.models or []), units=list(doc._.units or [])
+    )

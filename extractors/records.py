@@ -8,7 +8,7 @@ SCHEMA.md shape used by the JSONL export and by the gold files.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 DOMAINS = ("economy", "culture_society", "defense_security", "political_system")
 ACTIONS = ("registered", "built", "recognized", "commended", "maintained", "replicated", "held", "achieved")
@@ -141,3 +141,5 @@ class Extraction:
     stats: list[StatRecord]
     models: list[ModelRecord]
     units: list[UnitRecord]
+    # what a rerun may reuse (extractors.layers, packed); not a record, never exported
+    layers: bytes | None = field(default=None, compare=False, repr=False)

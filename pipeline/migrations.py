@@ -167,11 +167,58 @@ def _m0003(con: duckdb.DuckDBPyConnection) -> None:
             add_record_column(con, table, column, "VARCHAR")
 
 
+# --------------------------------------------------------------------------- 0004: the layers of extractions
+
+
+def _m0004(con: duckdb.DuckDBPyConnection) -> None:
+    # What a rerun reuses of an article's last extraction (extractors.layers; one row per article,
+    # replaced with its rows).  Articles stored before this step have none: a rerun redoes them whole.
+    con.execute("CREATE TABLE IF NOT EXISTS layers (article_id VARCHAR NOT NULL, data BLOB NOT NULL)")
+
+
+# --------------------------------------------------------------------------- 0005: no index on the per-article tables
+
+#: Tables whose primary key only restated what the writer guarantees by construction (it deletes an
+#: article's rows, and a run's log rows of an article, before writing them again) and is never used
+#: to find rows, but whose index grew with the dataset and stayed in the writer's memory (about half
+#: of DuckDB's growth per article; docs/benchmarks.md).  ``articles`` and ``token_cache`` keep theirs:
+#: point lookups use them, and the token cache inserts with ``ON CONFLICT``.
+_M0005_TABLES = ("stats", "models", "units", "sentences", "article_writes")
+
+
+def rebuild_without_primary_key(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Re-create ``table`` with the same columns (names, types, order, NOT NULL, defaults) and rows,
+    without its PRIMARY KEY (DuckDB cannot drop a constraint); views that name it keep working."""
+    cols = con.execute(
+        "SELECT column_name, data_type, is_nullable, column_default FROM duckdb_columns()"
+        " WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?"
+        " ORDER BY column_index",
+        [table],
+    ).fetchall()
+    defs = ", ".join(
+        f'"{name}" {sql_type}'
+        + ("" if nullable else " NOT NULL")
+        + ("" if default is None else f" DEFAULT {default}")
+        for name, sql_type, nullable, default in cols
+    )
+    con.execute(f"CREATE TABLE {table}__rebuilt ({defs})")
+    con.execute(f"INSERT INTO {table}__rebuilt SELECT * FROM {table}")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
+
+
+def _m0005(con: duckdb.DuckDBPyConnection) -> None:
+    for table in _M0005_TABLES:
+        rebuild_without_primary_key(con, table)
+
+
 #: Every migration, in the order applied.  Append only.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_history_sentences_domains_token_cache", _m0001),
     Migration("0002_research_views", _m0002),
     Migration("0003_units_after_2025_reform", _m0003),
+    Migration("0004_extraction_layers", _m0004),
+    Migration("0005_per_article_tables_without_primary_keys", _m0005),
 )
 
 #: The schema version a dataset has once every migration is applied.

@@ -261,15 +261,19 @@ def _process(
 
 
 def _extract(
-    store: TokenSource, extractor: Extractor, article: Article
+    store: TokenSource, extractor: Extractor, article: Article, layers: bytes | None = None
 ) -> tuple[Extraction, CachedTokens | None]:
     """The extract stage of one cleaned article: its normalised records and the tokens to cache.
 
     ``store`` is where cached tokens come from (a Store, a BatchWriter); the workers of
-    :mod:`pipeline.engines` give one that caches nothing.
+    :mod:`pipeline.engines` give one that caches nothing.  ``layers``: those stored with the
+    article's earlier extraction (a rerun reuses what did not change).  The normalised
+    extraction keeps the layers of the raw one.
     """
-    extraction, new_tokens = extract_with_cache(store, extractor, article)
-    return normalise_extraction(extraction, article.published), new_tokens
+    extraction, new_tokens = extract_with_cache(store, extractor, article, layers=layers)
+    normalised = normalise_extraction(extraction, article.published)
+    normalised.layers = extraction.layers
+    return normalised, new_tokens
 
 
 def _clean(raw: RawArticle) -> Article:

@@ -6,7 +6,9 @@ on a miss).  It walks the stored articles in ``article_id`` order, a page at a
 time (nothing but one page in memory), and re-extracts each one whose
 ``versions_key`` differs from the current extractor's; the others are counted as
 unchanged.  A page is one query, which also brings the articles' cached tokens
-(nothing else is read per article).  Articles are written in batches, as by
+and the layers of their last extraction (nothing else is read per article): only
+the components whose version changed, and those that read what they write, run
+again; the others' results are restored from the layers (:mod:`extractors.layers`).  Articles are written in batches, as by
 ``dvk run`` (:class:`pipeline.storage.BatchWriter`), so a rerun killed at any point
 loses at most the uncommitted batch and, started again, picks up where it
 stopped: the articles already written carry the current key and are skipped.
@@ -75,21 +77,29 @@ def stored_article(row: tuple) -> Article:
 def stale_articles(store: Store, vkey: str) -> Iterator[Article]:
     """Stored articles whose rows were not made with ``vkey``, in id order, a page at a time."""
     for page in stale_pages(store, vkey):
-        for article, _ in page:
-            yield article
+        for stale in page:
+            yield stale.article
 
 
-def stale_pages(
-    store: Store, vkey: str, tokenizer_key: str | None = None
-) -> Iterator[list[tuple[Article, CachedTokens | None]]]:
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """A stored article to re-extract, with what is kept of its earlier extraction."""
+
+    article: Article
+    tokens: CachedTokens | None  # its cached tokens (None when not cached, or without a key)
+    layers: bytes | None  # the layers of its last extraction (extractors.layers), if stored
+
+
+def stale_pages(store: Store, vkey: str, tokenizer_key: str | None = None) -> Iterator[list[Stale]]:
     """Pages of :func:`stale_articles`, each article with its tokens cached under ``tokenizer_key``
-    (None when not cached, or without a key): one query per page."""
+    and its stored layers: one query per page."""
     cols = ", ".join(f'a."{c}"' for c in _COLUMNS)
     last = ""
     while True:
         rows = store.con.execute(
-            f"SELECT {cols}, t.starts, t.ends FROM articles a LEFT JOIN token_cache t"
+            f"SELECT {cols}, t.starts, t.ends, l.data FROM articles a LEFT JOIN token_cache t"
             " ON t.content_hash = a.content_hash AND t.tokenizer_key = ?"
+            " LEFT JOIN layers l ON l.article_id = a.article_id"
             f" WHERE a.versions_key <> ? AND a.article_id > ? ORDER BY a.article_id LIMIT {PAGE}",
             [tokenizer_key, vkey, last],
         ).fetchall()
@@ -97,9 +107,9 @@ def stale_pages(
             return
         page = []
         for row in rows:
-            starts, ends = row[-2:]
+            starts, ends, data = row[-3:]
             tokens = None if starts is None else CachedTokens(tokenizer_key, tuple(starts), tuple(ends))
-            page.append((stored_article(row[:-2]), tokens))
+            page.append(Stale(stored_article(row[:-3]), tokens, data))
         yield page
         last = rows[-1][0]
 
@@ -188,11 +198,16 @@ def _rerun_articles(
     key = extractor_token_key(extractor) if accepts_tokens(extractor) else None
     try:
         for page in stale_pages(store, vkey, key):
-            fetched = {(a.content_hash, t.tokenizer_key): t for a, t in page if t is not None}
+            fetched = {
+                (s.article.content_hash, s.tokens.tokenizer_key): s.tokens
+                for s in page
+                if s.tokens is not None
+            }
             source = _PageTokens(fetched, writer)
-            for article, _ in page:
+            for stale in page:
+                article = stale.article
                 try:
-                    extraction, new_tokens = orchestrate._extract(source, extractor, article)  # type: ignore[arg-type]
+                    extraction, new_tokens = orchestrate._extract(source, extractor, article, stale.layers)  # type: ignore[arg-type]
                 except Exception as exc:  # noqa: BLE001 - per-article isolation
                     log.debug("extraction of %s failed", article.doc, exc_info=True)
                     orchestrate._fail(

@@ -256,7 +256,7 @@ def _parse_columns() -> dict[str, dict[str, str]]:
         con.execute(SCHEMA_SQL)
         con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
         migrations.migrate(con)
-        tables = (*TABLES, "meta", "token_cache", "article_writes")
+        tables = (*TABLES, "meta", "token_cache", "article_writes", "layers")
         return {t: {r[0]: r[1] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in tables}
     finally:
         con.close()
@@ -337,6 +337,7 @@ def _direct_row(cls: type, table: str) -> Callable[[Any, str, int, str], tuple] 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
     "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "INTEGER[]": pa.list_(pa.int32()),
+    "BLOB": pa.binary(),
 }  # fmt: skip
 
 
@@ -365,6 +366,7 @@ class ArticleWrite:
     versions_key: str
     rows: dict[str, list[tuple]]  # stats, models, units, sentences
     tokens: CachedTokens | None = None
+    layers: bytes | None = None  # what a rerun may reuse of the extraction (extractors.layers)
 
 
 def article_write(
@@ -378,7 +380,7 @@ def article_write(
         "units": record_rows("units", aid, run_id, extraction.units),
         "sentences": [(aid, i, s, e) for i, (s, e) in enumerate(split_sentences(article.text))],
     }
-    return ArticleWrite(article, run_id, vkey, rows, tokens)
+    return ArticleWrite(article, run_id, vkey, rows, tokens, extraction.layers)
 
 
 def _independent_segments(writes: Sequence[ArticleWrite]) -> Iterator[list[ArticleWrite]]:
@@ -493,7 +495,7 @@ class Store:
         deleted = [(w, aid) for w, ids in zip(writes, old, strict=True) for aid in ids if aid not in new_ids]
         if claimed:
             with self._registered("_dvk_ids", _id_table(claimed)):
-                for table in ARTICLE_TABLES:
+                for table in (*ARTICLE_TABLES, "layers"):
                     self.con.execute(
                         f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _dvk_ids)"
                     )
@@ -511,6 +513,7 @@ class Store:
             + [(run_id, w.article.article_id, w.article.doc, w.article.content_hash, w.versions_key, False)
                for w in writes],
         )  # fmt: skip
+        self._insert("layers", [(w.article.article_id, w.layers) for w in writes if w.layers is not None])
         token_rows = {
             (w.article.content_hash, w.tokens.tokenizer_key): (list(w.tokens.starts), list(w.tokens.ends))
             for w in writes
@@ -651,17 +654,36 @@ class Store:
         """Write every table to ``parquet/<table>.parquet`` (temp name, then rename); return the paths."""
         folder = self.directory / PARQUET_DIR
         folder.mkdir(exist_ok=True)
+        self.release_memory()
         return [self._copy_within_memory(t, folder / f"{t}.parquet") for t in TABLES]
+
+    def release_memory(self) -> None:
+        """A writer: checkpoint, then close and reopen its DuckDB connection, which gives back what
+        writing left in memory (cached table blocks, index nodes, allocator arenas: they grow with
+        the run, and the export's sorts would come on top of them; docs/benchmarks.md).  A reader
+        is left alone.  Raises :class:`DatasetLockedError` if another process took the dataset in
+        the instant it was closed."""
+        if self.read_only:
+            return
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        db = dataset_path(self.directory)
+        try:
+            self.con = duckdb.connect(str(db), config=_duckdb_config(False))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatasetLockedError(f"{db} is in use by another process") from exc
+            raise
 
     def _copy_within_memory(self, table: str, path: Path) -> Path:
         """``copy_table`` under the writer's memory cap; if the sort needs more, once more with
         DuckDB's default limit (then the cap again)."""
         try:
-            return self.copy_table(table, path, "FORMAT parquet")
+            return self.copy_table(table, path, PARQUET_OPTIONS)
         except duckdb.OutOfMemoryException:
             self.con.execute("RESET memory_limit")
             try:
-                return self.copy_table(table, path, "FORMAT parquet")
+                return self.copy_table(table, path, PARQUET_OPTIONS)
             finally:
                 if not self.read_only:
                     self.con.execute(f"SET memory_limit = '{_write_memory()}'")
@@ -674,6 +696,12 @@ class Store:
         )
         os.replace(tmp, path)
         return path
+
+
+#: How every table is written to Parquet.  Row groups of 16,384 rows (DuckDB's default: 122,880)
+#: bound what the writer holds in memory before it can write a row group out, which a memory cap
+#: cannot evict: the export of a large dataset fits in the writer's cap (docs/benchmarks.md).
+PARQUET_OPTIONS = "FORMAT parquet, ROW_GROUP_SIZE 16384"
 
 
 #: A batch is committed once it holds this many articles ...
@@ -829,12 +857,12 @@ class _SeenFilter:
         return bool(self._bits[h >> 3] & (1 << (h & 7)))
 
 
-#: DuckDB's memory while a writer stores articles: it keeps every block it wrote cached (and the
-#: primary keys' indexes) up to its limit, 80% of the machine's memory by default, so a long run
-#: grows by a few kB an article; capped, it evicts them (measured in docs/benchmarks.md).  A
-#: Parquet export that runs out of memory under the cap (64 MB failed a 50,000-article export,
-#: 128 MB did not) is redone with DuckDB's default limit.
-WRITE_MEMORY = "128MB"
+#: DuckDB's memory while a writer stores articles: it keeps every block it wrote cached up to its
+#: limit, 80% of the machine's memory by default, so a long run grows by a few kB an article;
+#: capped, it evicts them (measured in docs/benchmarks.md).  The Parquet export runs under the same
+#: cap, after :meth:`Store.release_memory`, in row groups of :data:`PARQUET_OPTIONS`; a table whose
+#: export still runs out of memory is redone with DuckDB's default limit.
+WRITE_MEMORY = "64MB"
 
 
 def _write_memory() -> str:

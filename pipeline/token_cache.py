@@ -70,6 +70,14 @@ def _accepts_tokens(cls: type) -> bool:
         return False
 
 
+@cache
+def _accepts_layers(cls: type) -> bool:
+    try:
+        return "keep_layers" in inspect.signature(cls.extract).parameters
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
 def accepts_tokens(extractor: object) -> bool:
     """True when ``extractor.extract`` takes given tokens (the real :class:`Extractor` does)."""
     return _accepts_tokens(type(extractor)) and isinstance(getattr(extractor, "tokenizer", None), str)
@@ -84,21 +92,33 @@ class CacheStats:
 
 
 def extract_with_cache(
-    store: TokenSource, extractor: object, article: Article, stats: CacheStats | None = None
+    store: TokenSource,
+    extractor: object,
+    article: Article,
+    stats: CacheStats | None = None,
+    layers: bytes | None = None,
 ) -> tuple[Extraction, CachedTokens | None]:
-    """Extract ``article`` on cached tokens when possible; return the extraction and a new cache entry."""
+    """Extract ``article`` on cached tokens when possible; return the extraction and a new cache entry.
+
+    The extraction carries its layers (``Extraction.layers``) when the extractor keeps them;
+    ``layers`` (those stored with an earlier extraction of the article) are reused where
+    their components did not change (:mod:`extractors.layers`).
+    """
     if not accepts_tokens(extractor):
         return extractor.extract(article), None  # type: ignore[attr-defined]
     from extractors.document import tokens_from_offsets
     from extractors.tokenizer import tokenize
 
     key = extractor_token_key(extractor)
+    kw = {}
+    if _accepts_layers(type(extractor)) and extractor.keeps_layers():  # type: ignore[attr-defined]
+        kw = {"keep_layers": extractor.base_key(article, key), "reuse": layers}  # type: ignore[attr-defined]
     cached = store.cached_tokens(article.content_hash, key) if article.content_hash else None
     if cached is not None:
         if stats:
             stats.hits += 1
         tokens = tokens_from_offsets(article.text, cached.starts, cached.ends)
-        return extractor.extract(article, tokens=tokens), None  # type: ignore[attr-defined]
+        return extractor.extract(article, tokens=tokens, **kw), None  # type: ignore[attr-defined]
     if stats:
         stats.misses += 1
     if hasattr(extractor, "tokenize"):  # the extractor's own backend and scope
@@ -106,4 +126,4 @@ def extract_with_cache(
     else:
         tokens = tokenize(article.text, extractor.tokenizer)  # type: ignore[attr-defined]
     entry = CachedTokens(key, tuple(t.start for t in tokens), tuple(t.end for t in tokens))
-    return extractor.extract(article, tokens=tokens), entry  # type: ignore[attr-defined]
+    return extractor.extract(article, tokens=tokens, **kw), entry  # type: ignore[attr-defined]

@@ -1,0 +1,239 @@
+"""Per-component versions and the layers an extraction leaves, so that a rerun redoes only what changed.
+
+Every rule component (:data:`extractors.components.RULE_COMPONENTS`) declares what it
+reads and what it writes on the Doc (``doc._.<attr>``), and
+:data:`extractors.components.COMPONENT_MODULES` names the modules it runs.  From these:
+
+- :func:`component_versions` gives each component a version: a hash of the source of
+  ``extractors/components.py``, of its own modules and of every ``extractors``/``corpus``
+  module they import, directly or not (and of the gazetteer package's version for those
+  that read it).  An edit to ``model_names.py`` changes the version of ``dvk_models`` and
+  of no other component; an edit to ``numbers.py`` those of every component whose modules
+  use it.
+- While extracting, the values a component writes are pickled right after it ran (a
+  *snapshot*, frozen before later components see them); an article's snapshots, the
+  component versions that made them and a *base key* (its text, tokens and metadata)
+  make its *layers* (:func:`pack`), stored with its rows.
+- On a rerun, :func:`redo_plan` says which components must run again: those whose
+  version changed, and every component that reads what one of them writes.  The
+  others' values are restored from their snapshots instead of being computed.  A
+  changed base key, a missing snapshot or a pipeline with components that declare
+  nothing (the trained ones of ``--extractors ml|hybrid``) redo everything.
+
+Layers are read with an unpickler that builds nothing but the dataclasses of dvk's own
+``extractors`` package (and Python's plain containers), so a dataset from elsewhere
+cannot make a rerun run code.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import pickle
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, is_dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parents[1]
+_PACKAGES = ("extractors", "corpus")
+
+#: Version of the layers' own format (part of every base key).
+FORMAT = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """What one component reads and writes on the Doc (attribute names of ``doc._``)."""
+
+    name: str
+    reads: frozenset[str]
+    writes: tuple[str, ...]
+
+
+def declared(components: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> list[Declared]:
+    """:class:`Declared` entries from ``(name, reads, assigns)`` triples in spaCy's notation
+    (``doc._.units``, ``doc.spans['dvk_units']``): only the ``doc._`` attributes count."""
+
+    def attrs(names: Sequence[str]) -> list[str]:
+        return [n.removeprefix("doc._.") for n in names if n.startswith("doc._.")]
+
+    return [
+        Declared(name, frozenset(attrs(reads)), tuple(attrs(writes))) for name, reads, writes in components
+    ]
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def _module_path(module: str) -> Path | None:
+    parts = module.split(".")
+    if parts[0] not in _PACKAGES:
+        return None
+    base = _ROOT.joinpath(*parts)
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+@cache
+def _imports(module: str) -> frozenset[str]:
+    """The ``extractors``/``corpus`` modules that ``module`` imports (anywhere in its source)."""
+    path = _module_path(module)
+    if path is None:
+        return frozenset()
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)  # "from extractors import units"
+    return frozenset(m for m in found if _module_path(m) is not None)
+
+
+def module_closure(modules: Iterable[str]) -> list[str]:
+    """``modules`` and every dvk module they import, directly or not, sorted."""
+    todo, seen = list(modules), set()
+    while todo:
+        m = todo.pop()
+        if m in seen or _module_path(m) is None:
+            continue
+        seen.add(m)
+        todo.extend(_imports(m))
+    return sorted(seen)
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def source_version(modules: Iterable[str], packages: Iterable[str] = (), own: Iterable[str] = ()) -> str:
+    """A short hash of the source of ``modules`` and the modules they import (directly or not),
+    of the source of ``own`` alone (not what it imports), and of the versions of ``packages``."""
+    digest = hashlib.sha1()
+    for m in sorted({*module_closure(modules), *own}):
+        path = _module_path(m)
+        if path is not None:
+            digest.update(m.encode())
+            digest.update(path.read_bytes())
+    for p in sorted(packages):
+        digest.update(f"{p}={_package_version(p)}".encode())
+    return digest.hexdigest()[:12]
+
+
+def component_versions(
+    modules: Mapping[str, Sequence[str]], packages: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, str]:
+    """The version of each component: a hash of ``extractors/components.py`` (where the
+    components are defined; not the modules it imports for all of them) and of the closure of
+    the component's own ``extractors`` modules."""
+    packages = packages or {}
+    return {
+        name: source_version(
+            [f"extractors.{m}" for m in mods], packages.get(name, ()), own=["extractors.components"]
+        )
+        for name, mods in modules.items()
+    }
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def redo_plan(
+    pipeline: Sequence[str],
+    components: Sequence[Declared],
+    current: Mapping[str, str],
+    cached: Mapping[str, str] | None,
+) -> set[str]:
+    """The components of ``pipeline`` that must run again, given the versions that made the
+    cached snapshots (``cached``; None when there are none usable) and the ``current`` ones.
+
+    A component runs again when its version differs (or it has no snapshot), or when it
+    reads an attribute that a component running again writes.  Every component runs
+    when there is no cache, or when the pipeline holds a component that declares nothing.
+    """
+    by_name = {c.name: c for c in components}
+    if cached is None or any(name not in by_name for name in pipeline):
+        return set(pipeline)
+    redo: set[str] = set()
+    dirty: set[str] = set()
+    for name in pipeline:
+        c = by_name[name]
+        if cached.get(name) is None or cached.get(name) != current.get(name) or c.reads & dirty:
+            redo.add(name)
+            dirty.update(c.writes)
+    return redo
+
+
+# --------------------------------------------------------------------------- packing
+
+
+@dataclass(frozen=True, slots=True)
+class Layers:
+    """The layers of one extraction: its base key, and per component the version and snapshot."""
+
+    base: str
+    versions: dict[str, str]
+    snapshots: dict[str, bytes]
+
+
+def base_key(content_hash: str, tokens_key: str, meta: Mapping[str, object]) -> str:
+    """What every layer depends on besides the components: the text, its tokens, the metadata read."""
+    parts = [FORMAT, content_hash, tokens_key] + [f"{k}={meta.get(k)!r}" for k in sorted(meta)]
+    return hashlib.sha1("\x00".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def snapshot(values: Mapping[str, object]) -> bytes:
+    """The values a component wrote, frozen now (later components may change the objects)."""
+    return pickle.dumps(dict(values), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def pack(layers: Layers) -> bytes:
+    """Layers as bytes to store (compressed pickle of plain containers)."""
+    raw = pickle.dumps(
+        {"base": layers.base, "versions": layers.versions, "snapshots": layers.snapshots},
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    return zlib.compress(raw, 1)
+
+
+class _DataclassesOnly(pickle.Unpickler):
+    """Builds only dataclasses defined in dvk's ``extractors`` package, never any other global."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module == "extractors" or module.startswith("extractors."):
+            obj = super().find_class(module, name)
+            if isinstance(obj, type) and is_dataclass(obj):
+                return obj
+        raise pickle.UnpicklingError(f"layers may not hold {module}.{name}")
+
+
+def _load(data: bytes) -> object:
+    return _DataclassesOnly(io.BytesIO(data)).load()
+
+
+def unpack(data: bytes | None) -> Layers | None:
+    """The :class:`Layers` of :func:`pack`'s bytes; None for none or for bytes it cannot read."""
+    if not data:
+        return None
+    try:
+        raw = _load(zlib.decompress(data))
+        return Layers(str(raw["base"]), dict(raw["versions"]), dict(raw["snapshots"]))  # type: ignore[index]
+    except Exception:  # noqa: BLE001 - an unreadable cache entry is a miss, not an error
+        return None
+
+
+def restore(snapshot_bytes: bytes) -> dict[str, object]:
+    """The values of a snapshot (fresh objects each time)."""
+    values = _load(snapshot_bytes)
+    if not isinstance(values, dict):
+        raise pickle.UnpicklingError("a snapshot is a dict of attribute values")
+    return values
