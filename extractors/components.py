@@ -14,6 +14,7 @@ pipeline under their own names.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -127,6 +128,8 @@ def _prov(sents: list[tuple[int, int]], start: int, end: int, name: str) -> Prov
 
 
 def _span_group(doc: Doc, key: str, offsets: list[tuple[int, int, str]]) -> None:
+    if doc.user_data.get("dvk_records_only"):  # a Doc without word tokens (document.records_doc)
+        return
     spans = []
     for start, end, label in offsets:
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
@@ -346,16 +349,18 @@ def units_key(name: str) -> str:
 def _word_after(doc: Doc):
     """The word token (the tokenizer's segmentation) starting at a character offset."""
     tokens = doc.user_data.get("dvk_tokens")  # set by extractors.document.doc_from_tokens
-    if tokens is not None:
-        by_start = {t.start: (t.text, t.end) for t in tokens}
-    else:
-        by_start = {t.idx: (t.text, t.idx + len(t.text)) for t in doc if not t.is_space}
+    if tokens is None:
+        tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space]
+    starts = [t[0] for t in tokens]  # in text order
 
     def word_after(pos: int) -> tuple[str, int] | None:
-        tok = by_start.get(pos)
-        if tok is None or not tok[0][:1].isalpha() or not tok[0][:1].islower():
+        i = bisect_left(starts, pos)
+        if i == len(starts) or starts[i] != pos:
             return None
-        return tok
+        _start, end, text = tokens[i]
+        if not text[:1].isalpha() or not text[:1].islower():
+            return None
+        return text, end
 
     return word_after
 

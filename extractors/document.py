@@ -239,10 +239,32 @@ def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
     e.g. rebuilt with :func:`tokens_from_offsets`): the same words, spaces and
     sentences as the default path, without calling the backend.
     """
+    return _doc(vocab, text, tokens, records_only=False)
+
+
+def records_doc(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
+    """What the rule components need of :func:`doc_from_tokens`'s ``Doc``, without its spaCy tokens.
+
+    The rule components read the text, the words and the sentences from ``doc.user_data``
+    (kept there in plain Python), never the Doc's own tokens: only their span groups
+    (``doc.spans``) do.  This Doc has the same ``user_data`` and one spaCy token holding the
+    whole text, and is marked ``dvk_records_only`` (the components then set no span groups).
+    It is what :meth:`extractors.pipeline.Extractor.extract` uses when every component of
+    its pipeline is a rule component: the records are the same (tested), without building a
+    spaCy token per word.  A trained component reads tokens: its pipeline gets the full Doc.
+    """
+    return _doc(vocab, text, tokens, records_only=True)
+
+
+def _doc(vocab: Vocab, text: str, tokens: Sequence[Token], *, records_only: bool) -> Doc:
     sentences = split_sentences(text)
     cut = _cut_at_sentences(text, list(tokens), sentences)
     words, spaces, starts, sents = _doc_arrays(text, cut, sentences)
-    doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
+    if records_only:
+        doc = Doc(vocab, words=[text], spaces=[False]) if text else Doc(vocab, words=[])
+        doc.user_data["dvk_records_only"] = True
+    else:
+        doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
     # what the rule components read again and again, kept in plain Python (walking the
     # Doc's tokens for each is a tenth of the extraction time)
     doc.user_data["dvk_text"] = text

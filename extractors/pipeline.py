@@ -123,6 +123,7 @@ class Extractor:
         *,
         reuse: layers.Layers | None = None,
         capture: dict[str, bytes] | None = None,
+        records_only: bool = False,
     ):
         """Run the pipeline and return the spaCy ``Doc`` (with every layer on it).
 
@@ -132,13 +133,19 @@ class Extractor:
         extraction of the same text, tokens and metadata; the components that
         :func:`extractors.layers.redo_plan` does not redo get their values from them
         (their span groups are then not set).  ``capture``: a dict that receives each
-        component's snapshot (:func:`extractors.layers.snapshot`).
+        component's snapshot (:func:`extractors.layers.snapshot`).  ``records_only``: the
+        caller wants the records, not the Doc's tokens or span groups
+        (:func:`extractors.document.records_doc`; only for a pipeline of rule components).
         """
-        if tokens is None:
+        from extractors.document import doc_from_tokens, records_doc
+
+        if records_only and self.keeps_layers():
+            doc = records_doc(
+                self.nlp.vocab, article.text, self.tokenize(article.text) if tokens is None else tokens
+            )
+        elif tokens is None:
             doc = self.nlp.make_doc(article.text)
         else:
-            from extractors.document import doc_from_tokens
-
             doc = doc_from_tokens(self.nlp.vocab, article.text, tokens)
         doc._.meta = {
             "article_id": article.article_id,
@@ -156,17 +163,24 @@ class Extractor:
             self.nlp.pipe_names, _DECLARED, current, reuse.versions if reuse is not None else None
         )
         writes = {c.name: c.writes for c in _DECLARED}
+        # a records-only caller reads the records: other layers are restored only if a redone component reads them
+        restore = (
+            layers.needed_snapshots(self.nlp.pipe_names, _DECLARED, redo, _OUTPUTS)
+            if records_only
+            else set(self.nlp.pipe_names) - redo
+        )
         for name, proc in self.nlp.pipeline:
             if name in redo:
                 doc = proc(doc)
                 if capture is not None and name in writes:
                     capture[name] = layers.snapshot({a: getattr(doc._, a) for a in writes[name]})
-            else:
-                snap = reuse.snapshots[name]  # type: ignore[union-attr]
+                continue
+            snap = reuse.snapshots[name]  # type: ignore[union-attr]
+            if name in restore:
                 for attr, value in layers.restore(snap).items():
                     setattr(doc._, attr, value)
-                if capture is not None:
-                    capture[name] = snap
+            if capture is not None:
+                capture[name] = snap
         return doc
 
     def base_key(self, article: Article, tokens_key: str) -> str:
@@ -195,13 +209,13 @@ class Extractor:
         and write keeps layers (the rule components; not the trained ones).
         """
         if keep_layers is None or not self.keeps_layers():
-            doc = self.process(article, tokens)
+            doc = self.process(article, tokens, records_only=True)
             return _extraction(doc)
         earlier = layers.unpack(reuse)
         if earlier is not None and earlier.base != keep_layers:
             earlier = None
         capture: dict[str, bytes] = {}
-        doc = self.process(article, tokens, reuse=earlier, capture=capture)
+        doc = self.process(article, tokens, reuse=earlier, capture=capture, records_only=True)
         out = _extraction(doc)
         current = self.component_versions()
         out.layers = layers.pack(layers.Layers(keep_layers, {n: current[n] for n in capture}, capture))
@@ -214,6 +228,7 @@ class Extractor:
 
 
 _DECLARED = layers.declared(components.RULE_COMPONENTS)
+_OUTPUTS = ("stats", "models", "units")  # what _extraction reads
 
 
 def _extraction(doc) -> Extraction:

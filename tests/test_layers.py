@@ -58,6 +58,21 @@ def test_no_cache_a_missing_snapshot_or_an_undeclared_component_redo_everything(
     assert layers.redo_plan(with_trained, DECLARED, CURRENT, dict(CURRENT)) == set(with_trained)
 
 
+def test_only_the_snapshots_that_are_read_are_restored():
+    out = ("stats", "models", "units")
+    assert layers.needed_snapshots(PIPE, DECLARED, {"dvk_stats_records"}, out) == {
+        "dvk_units",
+        "dvk_models",
+        "dvk_stats",
+    }  # units, models and stats_records' inputs; not relevance, quantities, periods
+    assert layers.needed_snapshots(PIPE, DECLARED, {"dvk_models"}, out) == {
+        "dvk_relevance",
+        "dvk_units",
+        "dvk_stats_records",
+    }
+    assert layers.needed_snapshots(PIPE, DECLARED, set(), ()) == set()
+
+
 def test_declarations_cover_every_doc_attribute_a_component_reads():
     """Each attribute read is written by an earlier component (or is the metadata, the base)."""
     written = {"meta"}
