@@ -227,3 +227,19 @@ def test_a_rerun_after_one_component_changed_equals_a_fresh_run(tmp_path, extrac
     assert after == _rows(fresh)
     assert len(after["models"]) < len(before["models"])  # the change did change rows
     assert after["stats"] == before["stats"] and after["units"] == before["units"]
+
+
+def test_the_records_only_doc_gives_the_records_of_the_full_doc(extractor):
+    from corpus.ingest import read_inputs
+    from extractors.pipeline import _extraction
+    from pipeline.orchestrate import _clean
+
+    n = 0
+    for path in sorted(SAMPLES.glob("*.txt")):
+        for raw in read_inputs(path):
+            article = _clean(raw)
+            full = extractor.process(article)  # spaCy tokens and span groups
+            assert len(full) > 1 and "dvk_stats" in full.spans
+            assert _extraction(full) == extractor.extract(article)
+            n += 1
+    assert n >= 8
