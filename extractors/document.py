@@ -247,8 +247,8 @@ def records_doc(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
 
     The rule components read the text, the words and the sentences from ``doc.user_data``
     (kept there in plain Python), never the Doc's own tokens: only their span groups
-    (``doc.spans``) do.  This Doc has the same ``user_data`` and one spaCy token holding the
-    whole text, and is marked ``dvk_records_only`` (the components then set no span groups).
+    (``doc.spans``) do.  This Doc has the same ``user_data`` and no spaCy tokens, and is
+    marked ``dvk_records_only`` (the components then set no span groups).
     It is what :meth:`extractors.pipeline.Extractor.extract` uses when every component of
     its pipeline is a rule component: the records are the same (tested), without building a
     spaCy token per word.  A trained component reads tokens: its pipeline gets the full Doc.
@@ -261,7 +261,9 @@ def _doc(vocab: Vocab, text: str, tokens: Sequence[Token], *, records_only: bool
     cut = _cut_at_sentences(text, list(tokens), sentences)
     words, spaces, starts, sents = _doc_arrays(text, cut, sentences)
     if records_only:
-        doc = Doc(vocab, words=[text], spaces=[False]) if text else Doc(vocab, words=[])
+        # no tokens at all: a token holding the text would put every article's whole text in
+        # the vocabulary's string store, which only grows (measured: +85 MiB over 50,000 articles)
+        doc = Doc(vocab, words=[])
         doc.user_data["dvk_records_only"] = True
     else:
         doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)

@@ -63,24 +63,19 @@ def extractor_token_key(extractor: object) -> str:
 
 
 @cache
-def _accepts_tokens(cls: type) -> bool:
+def _extract_takes(cls: type, parameter: str) -> bool:
+    """True when ``cls.extract`` has a parameter of that name."""
     try:
-        return "tokens" in inspect.signature(cls.extract).parameters
-    except (TypeError, ValueError, AttributeError):
-        return False
-
-
-@cache
-def _accepts_layers(cls: type) -> bool:
-    try:
-        return "keep_layers" in inspect.signature(cls.extract).parameters
+        return parameter in inspect.signature(cls.extract).parameters
     except (TypeError, ValueError, AttributeError):
         return False
 
 
 def accepts_tokens(extractor: object) -> bool:
     """True when ``extractor.extract`` takes given tokens (the real :class:`Extractor` does)."""
-    return _accepts_tokens(type(extractor)) and isinstance(getattr(extractor, "tokenizer", None), str)
+    return _extract_takes(type(extractor), "tokens") and isinstance(
+        getattr(extractor, "tokenizer", None), str
+    )
 
 
 @dataclass(slots=True)
@@ -111,7 +106,7 @@ def extract_with_cache(
 
     key = extractor_token_key(extractor)
     kw = {}
-    if _accepts_layers(type(extractor)) and extractor.keeps_layers():  # type: ignore[attr-defined]
+    if _extract_takes(type(extractor), "keep_layers") and extractor.keeps_layers():  # type: ignore[attr-defined]
         kw = {"keep_layers": extractor.base_key(article, key), "reuse": layers}  # type: ignore[attr-defined]
     cached = store.cached_tokens(article.content_hash, key) if article.content_hash else None
     if cached is not None:
