@@ -159,10 +159,10 @@ class Extractor:
                 doc = proc(doc)
             return doc
         current = self.component_versions()
+        doc.user_data["dvk_versions"] = current  # what extract() packs with the snapshots
         redo = layers.redo_plan(
             self.nlp.pipe_names, _DECLARED, current, reuse.versions if reuse is not None else None
         )
-        writes = {c.name: c.writes for c in _DECLARED}
         # a records-only caller reads the records: other layers are restored only if a redone component reads them
         restore = (
             layers.needed_snapshots(self.nlp.pipe_names, _DECLARED, redo, _OUTPUTS)
@@ -172,8 +172,8 @@ class Extractor:
         for name, proc in self.nlp.pipeline:
             if name in redo:
                 doc = proc(doc)
-                if capture is not None and name in writes:
-                    capture[name] = layers.snapshot({a: getattr(doc._, a) for a in writes[name]})
+                if capture is not None and name in _WRITES:
+                    capture[name] = layers.snapshot({a: getattr(doc._, a) for a in _WRITES[name]})
                 continue
             snap = reuse.snapshots[name]  # type: ignore[union-attr]
             if name in restore:
@@ -217,17 +217,17 @@ class Extractor:
         capture: dict[str, bytes] = {}
         doc = self.process(article, tokens, reuse=earlier, capture=capture, records_only=True)
         out = _extraction(doc)
-        current = self.component_versions()
+        current = doc.user_data["dvk_versions"]
         out.layers = layers.pack(layers.Layers(keep_layers, {n: current[n] for n in capture}, capture))
         return out
 
     def keeps_layers(self) -> bool:
         """True when every component declares what it reads and writes (a rule pipeline)."""
-        names = {c.name for c in _DECLARED}
-        return all(name in names for name in self.nlp.pipe_names)
+        return _WRITES.keys() >= set(self.nlp.pipe_names)
 
 
 _DECLARED = layers.declared(components.RULE_COMPONENTS)
+_WRITES = {c.name: c.writes for c in _DECLARED}
 _OUTPUTS = ("stats", "models", "units")  # what _extraction reads
 
 
