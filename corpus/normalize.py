@@ -155,7 +155,11 @@ _INITIALS = frozenset(
     ]
 )
 _GLIDE_NUCLEUS = {"o": "ae", "u": "y"}  # o+a, o+e, u+y (never after q: "quý" keeps its mark)
-_WORD = re.compile(r"[^\W\d_]{2,}")
+# A word that can change ends in o/u and a tone-marked a/e/y: only those go through _fold_word
+# (the same result as calling it on every word of two letters or more, tested; a fifth of the
+# cleaning time went to those calls).
+_TONED_NUCLEI = "".join(unicodedata.normalize("NFC", v + t) for v in "aAeEyY" for t in sorted(_TONE_MARKS))
+_FOLDABLE_WORD = re.compile(rf"(?<![^\W\d_])[^\W\d_]*[oOuU][{_TONED_NUCLEI}](?![^\W\d_])")
 
 
 def _split_tone(ch: str) -> tuple[str, str] | None:
@@ -186,7 +190,7 @@ def fold_tone_marks(text: str) -> str:
     change; ``quý``, ``hoàn``, ``khuỷu``, ``ngoài`` and all other words do not.
     Expects NFC text.
     """
-    return _WORD.sub(lambda m: _fold_word(m.group(0)), text)
+    return _FOLDABLE_WORD.sub(lambda m: _fold_word(m.group(0)), text)
 
 
 # --- everything -----------------------------------------------------------------------------------

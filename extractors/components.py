@@ -348,19 +348,21 @@ def units_key(name: str) -> str:
 
 def _word_after(doc: Doc):
     """The word token (the tokenizer's segmentation) starting at a character offset."""
-    tokens = doc.user_data.get("dvk_tokens")  # set by extractors.document.doc_from_tokens
+    tokens = doc.user_data.get("dvk_tokens")  # (start, end[, text]): extractors.document
     if tokens is None:
-        tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space]
+        tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
     starts = [t[0] for t in tokens]  # in text order
+    text = doc_text(doc)
 
     def word_after(pos: int) -> tuple[str, int] | None:
         i = bisect_left(starts, pos)
         if i == len(starts) or starts[i] != pos:
             return None
-        _start, end, text = tokens[i]
-        if not text[:1].isalpha() or not text[:1].islower():
+        end = tokens[i][1]
+        word = text[pos:end]
+        if not word[:1].isalpha() or not word[:1].islower():
             return None
-        return text, end
+        return word, end
 
     return word_after
 

@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from extractors.numbers import find_quantities
-from extractors.tokenizer import Token, check_backend, split_sentences, tokenize
+from extractors.tokenizer import Token, check_backend, split_sentences, token_spans, tokenize
 
 DOC_EXTENSIONS = ("meta", "quantities", "stats", "models", "units", "unit_mentions", "periods")
 
@@ -48,8 +48,11 @@ def register_extensions() -> None:
             Doc.set_extension(name, default=None)
 
 
-def _cut_at_sentences(text: str, tokens: list[Token], sentences: list[tuple[int, int]]) -> list[Token]:
-    """Split any token that runs over a sentence boundary (rare: a backend join)."""
+def _cut_at_sentences(text: str, tokens: Sequence[Sequence], sentences: Sequence[tuple[int, int]]) -> list:
+    """Split any token that runs over a sentence boundary (rare: a backend join).
+
+    ``tokens``: :class:`Token` or (start, end) pairs, in text order; the tokens kept whole
+    are returned as they are, the pieces of a cut one as (start, end) pairs."""
     starts = [s for s, _ in sentences]
     # the tokens that a sentence start falls inside (after their first character): found from
     # the few sentence starts rather than by testing every token
@@ -60,22 +63,50 @@ def _cut_at_sentences(text: str, tokens: list[Token], sentences: list[tuple[int,
             over.add(i - 1)
     if not over:
         return list(tokens)
-    out: list[Token] = []
+    out: list = []
     done = 0
     for i in sorted(over):
         out.extend(tokens[done:i])
         done = i + 1
-        t = tokens[i]
-        lo = bisect_right(starts, t.start)
-        hi = bisect_right(starts, t.end - 1)
-        cuts = [t.start, *starts[lo:hi], t.end]
+        t_start, t_end = tokens[i][0], tokens[i][1]
+        lo = bisect_right(starts, t_start)
+        hi = bisect_right(starts, t_end - 1)
+        cuts = [t_start, *starts[lo:hi], t_end]
         for s, e in zip(cuts, cuts[1:], strict=False):
             piece = text[s:e]
             lead = len(piece) - len(piece.lstrip())
             stripped = piece.strip()
             if stripped:
-                out.append(Token(s + lead, s + lead + len(stripped), stripped))
+                out.append((s + lead, s + lead + len(stripped)))
     out.extend(tokens[done:])
+    return out
+
+
+def _sentence_bounds(text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentence spans of :func:`_doc_arrays` (those of the Doc's ``sents``), from the text alone.
+
+    For tokens that cover every non-space character and are cut at the sentence starts
+    (every token list of dvk's tokenizer after :func:`_cut_at_sentences`), the Doc's
+    sentences do not depend on the tokens: the first opens at 0 (with any leading
+    whitespace), each other at its first character; a sentence ends where the next opens,
+    less the single space that may follow its last word; the last ends at the end of the
+    text, less a single final space.  The same spans without walking the tokens (tested
+    against :func:`_doc_arrays`).
+    """
+    n = len(text)
+    if not n:
+        return []
+    body_end = len(text.rstrip())
+    if not body_end:
+        return [(0, n)]  # whitespace only: one whitespace word
+    first = n - len(text.lstrip())
+    opens = [0, *(s for s, _ in sentences if first < s < n and not text[s].isspace())]
+    out = [
+        (a, b - 1 if text[b - 1] == " " and not text[b - 2].isspace() else b)
+        for a, b in zip(opens, opens[1:], strict=False)
+    ]
+    tail = text[body_end:]
+    out.append((opens[-1], n if tail and tail != " " else body_end))
     return out
 
 
@@ -195,6 +226,11 @@ def scoped_tokens(text: str, backend: str, scope: str = "all") -> list[Token]:
     return tokenize(text, backend, only=spans_to_segment(text) if check_scope(scope) == "needed" else None)
 
 
+def scoped_spans(text: str, backend: str, scope: str = "all") -> list[tuple[int, int]]:
+    """The (start, end) offsets of :func:`scoped_tokens`' tokens."""
+    return token_spans(text, backend, only=spans_to_segment(text) if check_scope(scope) == "needed" else None)
+
+
 class DvkTokenizer:
     """spaCy tokenizer: ``text -> Doc`` with dvk words and sentences (see module docstring).
 
@@ -232,17 +268,17 @@ class DvkTokenizer:
         return self.from_bytes(Path(path).read_bytes())
 
 
-def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
+def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Sequence]) -> Doc:
     """The ``Doc`` that ``DvkTokenizer`` makes of ``text`` when its backend gives ``tokens``.
 
-    The optional path for cached tokens (``tokens`` as stored by an earlier run,
-    e.g. rebuilt with :func:`tokens_from_offsets`): the same words, spaces and
-    sentences as the default path, without calling the backend.
+    The optional path for cached tokens (``tokens`` as stored by an earlier run: :class:`Token`
+    or (start, end) offsets): the same words, spaces and sentences as the default path,
+    without calling the backend.
     """
     return _doc(vocab, text, tokens, records_only=False)
 
 
-def records_doc(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
+def records_doc(vocab: Vocab, text: str, tokens: Sequence[Sequence]) -> Doc:
     """What the rule components need of :func:`doc_from_tokens`'s ``Doc``, without its spaCy tokens.
 
     The rule components read the text, the words and the sentences from ``doc.user_data``
@@ -252,25 +288,29 @@ def records_doc(vocab: Vocab, text: str, tokens: Sequence[Token]) -> Doc:
     It is what :meth:`extractors.pipeline.Extractor.extract` uses when every component of
     its pipeline is a rule component: the records are the same (tested), without building a
     spaCy token per word.  A trained component reads tokens: its pipeline gets the full Doc.
+    ``tokens`` may be (start, end) offsets (:func:`scoped_spans`, the token cache): the
+    records read no word's text but the one after a count, which they slice from the text.
     """
     return _doc(vocab, text, tokens, records_only=True)
 
 
-def _doc(vocab: Vocab, text: str, tokens: Sequence[Token], *, records_only: bool) -> Doc:
+def _doc(vocab: Vocab, text: str, tokens: Sequence[Sequence], *, records_only: bool) -> Doc:
     sentences = split_sentences(text)
-    cut = _cut_at_sentences(text, list(tokens), sentences)
-    words, spaces, starts, sents = _doc_arrays(text, cut, sentences)
+    cut = _cut_at_sentences(text, tokens, sentences)
     if records_only:
         # no tokens at all: a token holding the text would put every article's whole text in
         # the vocabulary's string store, which only grows (measured: +85 MiB over 50,000 articles)
         doc = Doc(vocab, words=[])
         doc.user_data["dvk_records_only"] = True
+        sents = _sentence_bounds(text, sentences)
     else:
+        cut = [Token(t[0], t[1], text[t[0] : t[1]]) for t in cut]
+        words, spaces, starts, sents = _doc_arrays(text, cut, sentences)
         doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
     # what the rule components read again and again, kept in plain Python (walking the
     # Doc's tokens for each is a tenth of the extraction time)
     doc.user_data["dvk_text"] = text
-    doc.user_data["dvk_tokens"] = cut
+    doc.user_data["dvk_tokens"] = cut  # (start, end[, text]) of each word; components read the offsets
     doc.user_data["dvk_sentences"] = sents  # sentence_spans(words, spaces, starts)
     return doc
 
@@ -288,11 +328,6 @@ def sentence_spans(
             out[-1] = (out[-1][0], pos + len(word))
         pos += len(word) + (1 if space else 0)
     return out
-
-
-def tokens_from_offsets(text: str, starts: Sequence[int], ends: Sequence[int]) -> list[Token]:
-    """Tokens of ``text`` from their start and end offsets (the form the token cache keeps)."""
-    return [Token(s, e, text[s:e]) for s, e in zip(starts, ends, strict=True)]
 
 
 def make_nlp(tokenizer: str = "underthesea", components: Sequence[str] = (), scope: str = "all") -> Language:

@@ -110,6 +110,12 @@ class Extractor:
 
         return scoped_tokens(text, self.tokenizer, self.token_scope or "all")
 
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) offsets of :meth:`tokenize`'s tokens (what the token cache keeps)."""
+        from extractors.document import scoped_spans
+
+        return scoped_spans(text, self.tokenizer, self.token_scope or "all")
+
     def component_versions(self) -> dict[str, str]:
         """The version of each rule component of the pipeline: ``dvk.rules`` and its own ``rule.*``
         entry (a trained component has none: it never keeps layers)."""
@@ -119,7 +125,7 @@ class Extractor:
     def process(
         self,
         article: Article,
-        tokens: Sequence[Token] | None = None,
+        tokens: Sequence[Token | tuple[int, int]] | None = None,
         *,
         reuse: layers.Layers | None = None,
         capture: dict[str, bytes] | None = None,
@@ -128,8 +134,8 @@ class Extractor:
         """Run the pipeline and return the spaCy ``Doc`` (with every layer on it).
 
         ``tokens``: the article's word tokens as the tokenizer backend gave them
-        (e.g. from the token cache); the Doc is then built from them instead of
-        calling the backend, with the same result.  ``reuse``: layers of an earlier
+        (e.g. from the token cache; :class:`Token` or (start, end) offsets); the Doc is
+        then built from them instead of calling the backend, with the same result.  ``reuse``: layers of an earlier
         extraction of the same text, tokens and metadata; the components that
         :func:`extractors.layers.redo_plan` does not redo get their values from them
         (their span groups are then not set).  ``capture``: a dict that receives each
@@ -141,7 +147,7 @@ class Extractor:
 
         if records_only and self.keeps_layers():
             doc = records_doc(
-                self.nlp.vocab, article.text, self.tokenize(article.text) if tokens is None else tokens
+                self.nlp.vocab, article.text, self.token_spans(article.text) if tokens is None else tokens
             )
         elif tokens is None:
             doc = self.nlp.make_doc(article.text)
@@ -195,7 +201,7 @@ class Extractor:
     def extract(
         self,
         article: Article,
-        tokens: Sequence[Token] | None = None,
+        tokens: Sequence[Token | tuple[int, int]] | None = None,
         *,
         reuse: bytes | None = None,
         keep_layers: str | None = None,

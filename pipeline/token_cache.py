@@ -101,8 +101,7 @@ def extract_with_cache(
     """
     if not accepts_tokens(extractor):
         return extractor.extract(article), None  # type: ignore[attr-defined]
-    from extractors.document import tokens_from_offsets
-    from extractors.tokenizer import tokenize
+    from extractors.tokenizer import token_spans
 
     key = extractor_token_key(extractor)
     kw = {}
@@ -112,13 +111,15 @@ def extract_with_cache(
     if cached is not None:
         if stats:
             stats.hits += 1
-        tokens = tokens_from_offsets(article.text, cached.starts, cached.ends)
-        return extractor.extract(article, tokens=tokens, **kw), None  # type: ignore[attr-defined]
+        # offsets are enough: the extractor slices the words it reads from the text
+        spans = list(zip(cached.starts, cached.ends, strict=True))
+        return extractor.extract(article, tokens=spans, **kw), None  # type: ignore[attr-defined]
     if stats:
         stats.misses += 1
-    if hasattr(extractor, "tokenize"):  # the extractor's own backend and scope
-        tokens = extractor.tokenize(article.text)
+    if hasattr(extractor, "token_spans"):  # the extractor's own backend and scope
+        spans = extractor.token_spans(article.text)
     else:
-        tokens = tokenize(article.text, extractor.tokenizer)  # type: ignore[attr-defined]
-    entry = CachedTokens(key, tuple(t.start for t in tokens), tuple(t.end for t in tokens))
-    return extractor.extract(article, tokens=tokens, **kw), entry  # type: ignore[attr-defined]
+        spans = token_spans(article.text, extractor.tokenizer)  # type: ignore[attr-defined]
+    starts, ends = zip(*spans, strict=True) if spans else ((), ())
+    entry = CachedTokens(key, tuple(starts), tuple(ends))
+    return extractor.extract(article, tokens=spans, **kw), entry  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ by position, as NOTES.md does.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -104,6 +105,44 @@ def test_old_tone_placement_is_folded(old: str, new: str) -> None:
 )
 def test_tone_folding_leaves_other_words_alone(word: str) -> None:
     assert fold_tone_marks(word) == word
+
+
+_EVERY_WORD = re.compile(r"[^\W\d_]{2,}")  # the earlier form: _fold_word called on every word
+_SYLLABLE_PARTS = st.sampled_from(
+    [
+        "h",
+        "th",
+        "kh",
+        "qu",
+        "ng",
+        "o",
+        "O",
+        "u",
+        "U",
+        "a",
+        "e",
+        "y",
+        "à",
+        "ẻ",
+        "Ỳ",
+        "ý",
+        "ạ",
+        "Ẽ",
+        "ê",
+        "ề",
+        "n",
+    ]
+)
+_GLUE = st.sampled_from([" ", "", "-", "1", ".", "\n", "đ", "_"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.lists(_SYLLABLE_PARTS, min_size=1, max_size=4), _GLUE), max_size=12))
+def test_tone_folding_visits_only_words_that_can_change(parts: list[tuple[list[str], str]]) -> None:
+    from corpus.normalize import _fold_word
+
+    text = "".join("".join(syllable) + glue for syllable, glue in parts)
+    assert fold_tone_marks(text) == _EVERY_WORD.sub(lambda m: _fold_word(m.group(0)), text)
 
 
 @pytest.mark.parametrize(

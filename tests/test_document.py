@@ -8,14 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from extractors.document import (
     DOC_EXTENSIONS,
     DvkTokenizer,
     char_span_to_sentence,
+    doc_from_tokens,
     make_nlp,
+    records_doc,
     register_extensions,
 )
 from extractors.tokenizer import BACKENDS, split_sentences, tokenize
@@ -152,3 +157,57 @@ def test_real_articles(nlp: Language) -> None:
         doc = nlp(text)
         assert doc.text == text
         assert visible_sentences(doc) == split_sentences(text)
+
+
+def assert_records_doc_matches_full_doc(text: str, tokens: list) -> None:
+    """The records-only Doc, given offsets only, has the full Doc's sentences and word offsets."""
+    vocab = Vocab()
+    full = doc_from_tokens(vocab, text, tokens)
+    records = records_doc(vocab, text, [(t.start, t.end) for t in tokens])
+    assert records.user_data["dvk_sentences"] == [(s.start_char, s.end_char) for s in full.sents]
+    assert records.user_data["dvk_sentences"] == full.user_data["dvk_sentences"]
+    assert [t[:2] for t in records.user_data["dvk_tokens"]] == [t[:2] for t in full.user_data["dvk_tokens"]]
+    assert len(records) == 0  # no spaCy tokens: nothing enters the string store
+
+
+_PIECES = st.sampled_from(
+    [
+        "Một",
+        "câu",
+        "mô hình",
+        "1.431",
+        "93,2%",
+        "356/382",
+        "TP.HCM",
+        "văn hóa-xã hội",
+        "Xã",
+        "“Dân",
+        "vận”",
+        "(a)",
+    ]
+)
+_STOPS = st.sampled_from(["", "", ".", "!", "?", "…", ".”", ":"])
+_SPACES = st.sampled_from([" ", " ", "  ", "\n", "\n\n", "\t", " \n", "\r\n", "\n ", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \n\t", max_size=3), st.lists(st.tuples(_PIECES, _STOPS, _SPACES), max_size=14))
+def test_records_doc_sentences_without_tokens_property(lead: str, parts: list[tuple[str, str, str]]) -> None:
+    text = lead + "".join(a + b + c for a, b, c in parts)
+    assert_records_doc_matches_full_doc(text, tokenize(text, "pyvi", only=[]))  # syllables: no backend call
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("text", [*TEXTS, "", "   ", " Câu một. Câu hai. ", "A.\n\nB. "])
+def test_records_doc_sentences_without_tokens(backend: str, text: str) -> None:
+    assert_records_doc_matches_full_doc(text, tokenize(text, backend))
+
+
+@pytest.mark.devset
+def test_records_doc_sentences_without_tokens_on_real_articles() -> None:
+    files = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "dev" / "articles").glob("*.txt"))
+    if not files:
+        pytest.skip(f"no development articles under {SHARED.resolve()} (../shared is absent)")
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert_records_doc_matches_full_doc(text, tokenize(text, "pyvi"))
