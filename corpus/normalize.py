@@ -47,6 +47,20 @@ _HSPACE_RUN = re.compile(r" {2,}")
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ"})
 
 
+def _present(table: dict[int, object]) -> re.Pattern[str]:
+    """A pattern matching any character that ``table`` (a ``str.translate`` table) maps."""
+    return re.compile("[" + re.escape("".join(map(chr, sorted(table)))) + "]")
+
+
+def _translate(text: str, table: dict[int, object], present: re.Pattern[str]) -> str:
+    """``text.translate(table)``, skipped when no character of the table is in the text (the
+    usual case: ``translate`` looks every character up, a regex scan of a class is ten times faster)."""
+    return text.translate(table) if present.search(text) else text
+
+
+_ZERO_WIDTH_PRESENT, _SPACES_PRESENT, _LOOKALIKES_PRESENT = map(_present, (_ZERO_WIDTH, _SPACES, _LOOKALIKES))
+
+
 # the Unicode category Cc: C0 controls, DEL and the C1 controls
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
@@ -61,9 +75,12 @@ def _strip_controls(text: str) -> str:
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
 
 
+_DASHES_PRESENT = _present(_DASHES)
+
+
 def normalize_dashes(text: str) -> str:
     """Every dash-like character becomes ``-``; the spaces around it are kept as written."""
-    return text.translate(_DASHES)
+    return _translate(text, _DASHES, _DASHES_PRESENT)
 
 
 # --- quotes ---------------------------------------------------------------------------------------
@@ -208,9 +225,10 @@ def normalize_text(text: str) -> str:
     stripped and its inner runs of spaces collapsed; blank lines stay.
     """
     text = _LINE_BREAKS.sub("\n", text)
-    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
+    text = _translate(text, _ZERO_WIDTH, _ZERO_WIDTH_PRESENT)
+    text = _translate(text, _SPACES, _SPACES_PRESENT)
     text = _strip_controls(text)
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    text = _translate(unicodedata.normalize("NFC", text), _LOOKALIKES, _LOOKALIKES_PRESENT)
     text = fold_tone_marks(text)
     text = normalize_dashes(text)
     text = normalize_quotes(text)

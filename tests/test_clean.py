@@ -623,3 +623,17 @@ def test_cleaning_the_real_articles_is_idempotent() -> None:
     ):
         once = clean_text(path.read_text(encoding="utf-8")).text
         assert clean_text(once).text == once, path.name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aă đĐÐð\u200b\u00ad\u00a0\u2009\t\f\u2013\u2212-\n", max_size=30))
+def test_translations_skipped_only_when_nothing_to_translate(text: str) -> None:
+    from corpus import normalize as n
+
+    for table, present in (
+        (n._ZERO_WIDTH, n._ZERO_WIDTH_PRESENT),
+        (n._SPACES, n._SPACES_PRESENT),
+        (n._LOOKALIKES, n._LOOKALIKES_PRESENT),
+        (n._DASHES, n._DASHES_PRESENT),
+    ):
+        assert n._translate(text, table, present) == text.translate(table)
