@@ -85,7 +85,6 @@ Number words are conservative:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -632,10 +631,6 @@ def _adjacent(text: str, a_end: int, b_start: int) -> bool:
     return bool(gap) and gap.strip(" \t") == ""
 
 
-def _words(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0)) for m in _RE_WORD.finditer(text)]
-
-
 def _numeral_run(text: str, words: list[tuple[int, int, str]], i: int, first: str) -> list[str]:
     """The longest valid numeral starting at word ``i`` (whose lower-cased form is ``first``)."""
     run = [first]
@@ -729,10 +724,11 @@ def _word_quantities(text: str) -> list[Quantity]:
     Only the words either can start at are looked at (found by ``_RE_STARTER``, a few per
     article), each with the word before it when adjacent (the only use of it) and the next few
     words: the readings stop at the first word not adjacent to the one before, and when no such
-    word is among the few the whole list of words is made, as it used to be for every article."""
+    word is among the few, the window grows (four times as many words each time) until one
+    is or the text ends (a long text has many unpunctuated runs of ten words: listing all its
+    words for each was a tenth of the tokenizing time on whole articles)."""
     out: list[Quantity] = []
     resume = 0  # words starting before this were read as part of a quantity
-    all_words: list[tuple[int, int, str]] | None = None
     low = text.lower()
     # every starter word, maybe a few others: in the text lower-cased when that keeps the offsets
     # (lower-casing keeps what is a word character), else case-blind, which is slower
@@ -741,12 +737,12 @@ def _word_quantities(text: str) -> list[Quantity]:
         s = c.start()
         if s < resume or text[s : c.end()].lower() not in _ANY_STARTERS:
             continue
-        words = _words_near(text, s)
+        near = _NEAR_WORDS
+        words = _words_near(text, s, near)
         i = 1 if len(words) > 1 and words[1][0] == s else 0
-        if _chain_reaches_end(text, words, i):
-            if all_words is None:
-                all_words = _words(text)
-            words, i = all_words, bisect_left(all_words, (s,))
+        while _chain_reaches_end(text, words, i, near):
+            near *= 4
+            words = _words_near(text, s, near)
         q, nxt = _vague_quantity(text, words, i)
         if q is None:
             q, nxt = _word_quantity(text, words, i)
@@ -773,8 +769,8 @@ _RE_WORD_CHAR = re.compile(r"[^\W\d_]")
 _NEAR_WORDS = 10
 
 
-def _words_near(text: str, s: int) -> list[tuple[int, int, str]]:
-    """The word at ``s`` and the next ones (``_NEAR_WORDS`` at most), after the word before it
+def _words_near(text: str, s: int, near: int) -> list[tuple[int, int, str]]:
+    """The word at ``s`` and the next ones (``near`` at most), after the word before it
     when only spaces or tabs come between."""
     out = []
     p = s
@@ -787,15 +783,15 @@ def _words_near(text: str, s: int) -> list[tuple[int, int, str]]:
         out.append((b, p, text[b:p]))
     for m in _RE_WORD.finditer(text, s):
         out.append((m.start(), m.end(), m.group(0)))
-        if len(out) > _NEAR_WORDS:
+        if len(out) > near:
             break
     return out
 
 
-def _chain_reaches_end(text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+def _chain_reaches_end(text: str, words: list[tuple[int, int, str]], i: int, near: int) -> bool:
     """Whether every word after ``words[i]`` is adjacent to the one before, and more words may
-    follow the last (the readings could run past it)."""
-    if len(words) <= _NEAR_WORDS:  # _words_near stopped at the end of the text
+    follow the last (the readings could run past it); ``words`` from ``_words_near(..., near)``."""
+    if len(words) <= near:  # _words_near stopped at the end of the text
         return False
     return all(_adjacent(text, words[k - 1][1], words[k][0]) for k in range(i + 1, len(words)))
 

@@ -434,7 +434,7 @@ def _word_quantities_word_by_word(text: str):
     """``_word_quantities`` as it reads every word of the text in turn (the plain rule)."""
     from extractors import numbers as n
 
-    words = n._words(text)
+    words = [(m.start(), m.end(), m.group(0)) for m in n._RE_WORD.finditer(text)]
     out, i = [], 0
     while i < len(words):
         if words[i][2].lower() not in n._ANY_STARTERS:
@@ -469,5 +469,21 @@ def test_word_quantities_as_word_by_word(pieces, near: int) -> None:
     from extractors import numbers as n
 
     text = "".join(a + b for a, b in pieces)
-    with mock.patch.object(n, "_NEAR_WORDS", near):  # small windows: the whole-list fallback too
+    with mock.patch.object(n, "_NEAR_WORDS", near):  # small windows: growing ones too
         assert n._word_quantities(text) == _word_quantities_word_by_word(text)
+
+
+@pytest.mark.parametrize("near", [1, 2, 10])
+def test_word_quantities_read_past_growing_windows(near: int) -> None:
+    """A numeral of many words read from small windows that must grow several times."""
+    from unittest import mock
+
+    from extractors import numbers as n
+
+    text = "Xã có một trăm hai mươi ba nghìn bốn trăm năm mươi sáu hộ gia đình tham gia"
+    with mock.patch.object(n, "_NEAR_WORDS", near):
+        got = n._word_quantities(text)
+    assert got == _word_quantities_word_by_word(text)
+    assert [text[q.num_start : q.num_end] for q in got] == [
+        "một trăm hai mươi ba nghìn bốn trăm năm mươi sáu"
+    ]
