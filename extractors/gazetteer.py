@@ -309,15 +309,21 @@ def provinces_of(unit_type: str, name: str) -> set[str]:
     ``provinces_of("huyện", "Tam Đường") == {"Lai Châu"}``; a common ward name gives several.
     For ``tỉnh``/``thành phố`` naming a province, the province itself.
     """
+    return set(_provinces_of(unit_type, name))
+
+
+@lru_cache(maxsize=16384)  # asked again for every candidate at each round of the units' resolution
+def _provinces_of(unit_type: str, name: str) -> frozenset[str]:
     t = fold_key(unit_type)
     found = {p.province for p in places_named(t, name)}
     if t in ("tỉnh", "thành phố"):
         prov = canonical_province(name)
         if prov and (t == "tỉnh" or prov in MUNICIPALITIES or not found):
             found.add(prov)
-    return found
+    return frozenset(found)
 
 
+@lru_cache(maxsize=16384)  # asked again for every candidate at each round of the units' resolution
 def likely_province(unit_type: str, name: str) -> str | None:
     """The one province a district or ward name points to, or None when it is ambiguous.
 

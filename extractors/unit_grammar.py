@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -36,8 +37,49 @@ _LATIN = [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
 UPPER = "".join(ch for c in _LATIN if (ch := chr(c)).isupper() and ch.isalpha())
 _LO = "".join(ch for c in _LATIN if (ch := chr(c)).islower() and ch.isalpha())
 CAP = rf"(?<!\w)[{UPPER}][{_LO}]*(?!\w)"  # a capitalised syllable ("Tam", "A", "Đường")
+# CAP with its look-behind after the capital ("(?<!\w)X" is "X(?<!\w.)"): the same matches, and
+# ``re`` skips ahead to a capital when it starts a pattern
+CAP_FIRST = rf"[{UPPER}](?<!\w.)[{_LO}]*(?!\w)"
 _NUM = r"(?<!\w)\d{1,3}(?![\w,.]\d)(?!\w)"
+_CAP_RE = re.compile(CAP)
+_NUM_RE = re.compile(_NUM)
 _SP = r"[ \t\u00a0]+"
+
+
+def starts_of(gate: tuple[str, ...] | None) -> re.Pattern[str] | None:
+    """A pattern matching wherever one of ``gate``'s strings starts (:func:`literal_gate`), for
+    :func:`scanned`; None when ``gate`` is."""
+    if gate is None:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(gate), key=lambda w: (-len(w), w))))
+
+
+def _gate(rx: str) -> tuple[str, ...] | None:
+    return literal_gate(re.compile(rx))
+
+
+def _gates(*rxs: str) -> tuple[str, ...] | None:
+    """The strings a match of any of ``rxs`` starts with, or None when one pattern's are unknown."""
+    gates = [_gate(rx) for rx in rxs]
+    return None if any(g is None for g in gates) else tuple(w for g in gates for w in g or ())
+
+
+def scanned(rx: re.Pattern[str], starts: re.Pattern[str] | None, text: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)``, for a pattern every match of which starts where ``starts`` matches and
+    is not empty: ``rx`` is only tried there.  Faster when ``rx`` opens with a look-behind or common
+    letters and ``starts`` (literals, or a class first) is quick to find."""
+    if starts is None:
+        yield from rx.finditer(text)
+        return
+    search, match = starts.search, rx.match
+    pos = 0
+    while (s := search(text, pos)) is not None:
+        m = match(text, s.start())
+        if m is None:
+            pos = s.start() + 1
+        else:
+            yield m
+            pos = m.end()  # never empty (see above): finditer goes on from its end
 
 
 def _words(s: str) -> frozenset[str]:
@@ -89,7 +131,21 @@ TYPE_RE = with_first_chars(
         "|".join(f"(?P<t{i}>(?<![\\w.]){rx}(?:(?<=\\.)|(?!\\w)))" for i, (rx, _, _) in enumerate(_TYPE_WORDS))
     )
 )
-HCM_RE = with_first_chars(re.compile(r"(?<![\w.])(?:T\.?P\.?\s?HCM|Tp\.?\s?HCM|TPHCM|TP\.\s?HCM)(?!\w)"))
+# "(?<![\w.])T..." written "T(?<![\w.]T)...": the same matches, and ``re`` skips ahead to a "T"
+HCM_RE = re.compile(r"T(?<![\w.]T)(?:\.?P\.?\s?HCM|p\.?\s?HCM|PHCM|P\.\s?HCM)(?!\w)")
+
+# Where a type word may start: a word start (not after a dot) on a type word's first letter before
+# what a type word goes on with ("hành", "hị", "hôn", "hường", "ỉnh", "uyện", "uận", ".", "P" ...),
+# or a "T" before "P", "p", "X" anywhere (TYPE_RE's "TP", "Tp", "TX" have no look-behind).  Every
+# start of a TYPE_RE match is one; found much faster than TYPE_RE itself, whose first characters
+# are common letters (a class first lets ``re`` skip ahead), and far fewer.
+_TYPE_START = re.compile(r"[BHPQTXbhpqtx](?:(?<![\w.].)(?=h[àịôư]|ỉnh|u[yậ]|[.PpXãả])|(?<=T)(?=[PpX]))")
+
+
+def type_matches(text: str) -> Iterator[re.Match[str]]:
+    """``TYPE_RE.finditer(text)``: TYPE_RE is only tried where ``_TYPE_START`` finds a possible start."""
+    return scanned(TYPE_RE, _TYPE_START, text)
+
 
 # Person names start with a family name: a capitalised run is cut before one (after two words).
 SURNAMES = _words(
@@ -112,6 +168,7 @@ LEAD_WORDS = _words(
 )
 
 
+@lru_cache(maxsize=16384)  # the same names again and again (every ward of every district named)
 def fold(s: str) -> str:
     return gz.fold_key(s.replace("Ð", "Đ").replace("ð", "đ"))
 
@@ -148,11 +205,11 @@ def _name_words(text: str, pos: int, max_words: int = 6) -> list[tuple[str, int,
     words: list[tuple[str, int, int]] = []
     p = pos
     while len(words) < max_words:
-        m = re.compile(CAP).match(text, p)
+        m = _CAP_RE.match(text, p)
         if m:
             words.append((m.group(0), m.start(), m.end()))
         else:
-            n = re.compile(_NUM).match(text, p)
+            n = _NUM_RE.match(text, p)
             if n and words:  # "Na Mạ 1", "Đỉnh Sơn 1"
                 words.append((n.group(0), n.start(), n.end()))
             break
@@ -163,6 +220,7 @@ def _name_words(text: str, pos: int, max_words: int = 6) -> list[tuple[str, int,
     return words
 
 
+@lru_cache(maxsize=4096)  # the same names again at each candidate, list item and heading check
 def _known(utype: str, name: str) -> bool:
     if utype == "tỉnh":
         return gz.canonical_province(name) is not None
@@ -199,14 +257,26 @@ def _choose_name(utype: str, words: list[str]) -> int:
 
 
 @cache
-def province_written_re() -> re.Pattern[str]:
-    """Any province name as written in text (both structures, dashes and "HCM" tolerated)."""
+def _province_alternatives() -> tuple[str, ...]:
     names = set(gz.provinces(True)) | set(gz.provinces(False))
     alts = []
     for n in sorted(names, key=len, reverse=True):
         alts.append(re.escape(n).replace(r"\ \-\ ", r"\s*-\s*").replace(r"\ ", r"\s+"))
     alts += [r"Thừa\s+Thiên\s*-\s*Huế", r"Bà\s+Rịa\s*-\s*Vũng\s+Tàu", r"Hồ\s+Chí\s+Minh", r"HCM"]
+    return tuple(alts)
+
+
+@cache
+def province_written_re() -> re.Pattern[str]:
+    """Any province name as written in text (both structures, dashes and "HCM" tolerated)."""
+    alts = _province_alternatives()
     return with_first_chars(re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])"))  # found faster
+
+
+@cache
+def province_starts() -> re.Pattern[str] | None:
+    """Where a match of :func:`province_written_re` may start: a province's first word (:func:`scanned`)."""
+    return starts_of(_gates(*_province_alternatives()))
 
 
 def _parse_name(text: str, pos: int, utype: str, abbreviated: bool) -> tuple[int, str] | None:
@@ -244,12 +314,15 @@ def _type_at(m: re.Match[str]) -> tuple[str, bool]:
 _TYPE_OF_GROUP = {f"t{i}": (utype, abbr) for i, (_, utype, abbr) in enumerate(_TYPE_WORDS)}
 
 
-def _parse_locality(text: str, pos: int) -> tuple[int, str, str | None, bool] | None:
-    """A type word at ``pos`` and its name: (end, type, name or None, abbreviated)."""
+def _parse_locality(
+    text: str, pos: int, typed: re.Match[str] | None = None
+) -> tuple[int, str, str | None, bool] | None:
+    """A type word at ``pos`` and its name: (end, type, name or None, abbreviated).  ``typed``:
+    ``TYPE_RE.match(text, pos)`` when the caller has it already."""
     hcm = HCM_RE.match(text, pos)
     if hcm:
         return hcm.end(), "thành phố", "Hồ Chí Minh", False
-    m = TYPE_RE.match(text, pos)
+    m = typed or TYPE_RE.match(text, pos)
     if not m:
         return None
     utype, abbr = _type_at(m)
@@ -268,30 +341,55 @@ def _parse_locality(text: str, pos: int) -> tuple[int, str, str | None, bool] | 
 
 # bodies of a locality: the unit is the locality ------------------------------------------------
 
-_PREFIX = (
-    r"(?:(?:[Bb]an [Tt]hường vụ|BTV|[Tt]hường trực|[Tt]hường vụ|Ban Chấp hành|"
-    r"[Bb]an [Dd]ân vận|[Bb]an Tuyên giáo(?: và Dân vận)?|[Bb]an Tổ chức|Ủy ban Kiểm tra|"
-    r"Văn phòng|[Kk]hối [Dd]ân vận)\s+)?"
+_PARTY_LEADS = (
+    r"[Bb]an [Tt]hường vụ",
+    r"BTV",
+    r"[Tt]hường trực",
+    r"[Tt]hường vụ",
+    r"Ban Chấp hành",
+    r"[Bb]an [Dd]ân vận",
+    r"[Bb]an Tuyên giáo(?: và Dân vận)?",
+    r"[Bb]an Tổ chức",
+    r"Ủy ban Kiểm tra",
+    r"Văn phòng",
+    r"[Kk]hối [Dd]ân vận",
 )
+_PREFIX = rf"(?:(?:{'|'.join(_PARTY_LEADS)})\s+)?"
+_PARTY_LEVELS = r"Tỉnh|Thành|Huyện|Quận|Thị|tỉnh|huyện|quận"
 _PARTY_RE = with_first_chars(
     re.compile(
-        _PREFIX
-        + r"(?<![\w])(?P<lvl>Tỉnh|Thành|Huyện|Quận|Thị|tỉnh|huyện|quận)\s+(?P<body>[ủu]ỷ|[ủu]y|Ủy|Uỷ|Đoàn)(?!\w)"
+        _PREFIX + rf"(?<![\w])(?P<lvl>{_PARTY_LEVELS})\s+(?P<body>[ủu]ỷ|[ủu]y|Ủy|Uỷ|Đoàn)(?!\w)"
         r"(?!\s+viên)"
     )
 )
+# a match starts with a lead ("Ban Thường vụ") or a level ("Huyện")
+_PARTY_STARTS = starts_of(_gates(*_PARTY_LEADS, _PARTY_LEVELS))
 _PARTY_TYPE = {"tỉnh": "tỉnh", "thành": "thành phố", "huyện": "huyện", "quận": "quận", "thị": "thị xã"}
-_LOCAL_BODY_RE = with_first_chars(
-    re.compile(
-        r"(?:(?:[Bb]an [Tt]hường vụ|BTV|[Tt]hường trực|Ban Thường trực|Ban Chấp hành)\s+)?"
-        r"(?<![\w])(?P<body>Đảng [ủu]ỷ|Đảng [ủu]y|Đảng bộ|[Kk]hối [Dd]ân vận|Ủy ban nhân dân|UBND|"
-        r"Hội đồng nhân dân|HĐND|(?:Ủy ban |UB)?(?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam)?|UBMTTQ|"
-        r"Hội (?:Nông dân|Phụ nữ|LHPN|Liên hiệp Phụ nữ|Cựu chiến binh|CCB|Người cao tuổi|Chữ thập đỏ|"
-        r"Khuyến học|phụ nữ|nông dân|cựu chiến binh)|Đoàn (?:Thanh niên|TNCS Hồ Chí Minh|thanh niên)|"
-        r"Liên đoàn Lao động|Công đoàn|[Bb]an [Dd]ân vận|Ban Chỉ đạo(?: phong trào)?(?: thi đua)?"
-        r"(?: “Dân vận khéo”)?)\s+(?=\S)"
-    )
+_LOCAL_LEADS = r"[Bb]an [Tt]hường vụ|BTV|[Tt]hường trực|Ban Thường trực|Ban Chấp hành"
+_LOCAL_BODIES = (
+    r"Đảng [ủu]ỷ",
+    r"Đảng [ủu]y",
+    r"Đảng bộ",
+    r"[Kk]hối [Dd]ân vận",
+    r"Ủy ban nhân dân",
+    r"UBND",
+    r"Hội đồng nhân dân",
+    r"HĐND",
+    r"(?:Ủy ban |UB)?(?:MTTQ|Mặt trận Tổ quốc)(?: Việt Nam)?",
+    r"UBMTTQ",
+    r"Hội (?:Nông dân|Phụ nữ|LHPN|Liên hiệp Phụ nữ|Cựu chiến binh|CCB|Người cao tuổi|Chữ thập đỏ|"
+    r"Khuyến học|phụ nữ|nông dân|cựu chiến binh)",
+    r"Đoàn (?:Thanh niên|TNCS Hồ Chí Minh|thanh niên)",
+    r"Liên đoàn Lao động",
+    r"Công đoàn",
+    r"[Bb]an [Dd]ân vận",
+    r"Ban Chỉ đạo(?: phong trào)?(?: thi đua)?(?: “Dân vận khéo”)?",
 )
+_LOCAL_BODY_RE = with_first_chars(
+    re.compile(rf"(?:(?:{_LOCAL_LEADS})\s+)?(?<![\w])(?P<body>{'|'.join(_LOCAL_BODIES)})\s+(?=\S)")
+)
+# a match starts with a lead ("Ban Thường vụ") or a body ("Đảng ủy")
+_LOCAL_BODY_STARTS = starts_of(_gates(_LOCAL_LEADS, *_LOCAL_BODIES))
 
 _ABBREV = [
     (r"\bBĐBP\b", "Bộ đội Biên phòng"),
@@ -376,6 +474,12 @@ _NAMED_ORG_HEADS = (
 )
 
 
+_MILITARY_COMMANDS = (
+    r"Bộ Chỉ huy Quân sự|Bộ Chỉ huy quân sự|Bộ CHQS|BCHQS|BCH Quân sự|Bộ chỉ huy quân sự|"
+    r"Ban Chỉ huy Quân sự|Ban Chỉ huy quân sự|Ban CHQS|Ban chỉ huy quân sự"
+)
+
+
 def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
     """(regex, kind of tail) for organisations; the tail is a locality parsed after the match."""
     tail_local = "local"
@@ -391,9 +495,7 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
         (
             re.compile(
                 r"(?<!\w)(?:[Pp]hòng [" + UPPER + "][" + _LO + "]+(?: [" + _LO + r"]+)?,?\s+)?"
-                r"(?:Bộ Chỉ huy Quân sự|Bộ Chỉ huy quân sự|Bộ CHQS|BCHQS|BCH Quân sự|Bộ chỉ huy quân sự|"
-                r"Ban Chỉ huy Quân sự|"
-                r"Ban Chỉ huy quân sự|Ban CHQS|Ban chỉ huy quân sự)(?!\w)"
+                rf"(?:{_MILITARY_COMMANDS})(?!\w)"
             ),
             tail_local,
         ),
@@ -436,7 +538,17 @@ def _org_patterns() -> list[tuple[re.Pattern[str], str]]:
 
 
 _ORG_PATTERNS = [(with_first_chars(rx), kind) for rx, kind in _org_patterns()]
-_ORG_GATES = [literal_gate(rx) for rx, _kind in _ORG_PATTERNS]
+
+
+def _org_gate(rx: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The strings a match of an organisation's pattern starts with (:func:`literal_gate`)."""
+    if _MILITARY_COMMANDS in rx.pattern:  # "phòng X, " before the command: literal_gate gives up
+        return _gates(r"[Pp]hòng ", _MILITARY_COMMANDS)
+    return literal_gate(rx)
+
+
+_ORG_GATES = [_org_gate(rx) for rx, _kind in _ORG_PATTERNS]
+_ORG_STARTS = [starts_of(gate) for gate in _ORG_GATES]
 _ORG_STOP1 = _words(
     "thuộc đã đang sẽ được có của tại ở với cho trong để là cùng nhằm từ trên theo luôn đều vừa cũng "
     "trao tặng nhận giúp đạt"
@@ -549,10 +661,10 @@ def _tail_locality(text: str, pos: int) -> tuple[int, str, str | None, bool] | N
 
 def _org_candidates(text: str) -> list[Cand]:
     out: list[Cand] = []
-    for (rx, kind), gate in zip(_ORG_PATTERNS, _ORG_GATES, strict=True):
+    for (rx, kind), gate, starts in zip(_ORG_PATTERNS, _ORG_GATES, _ORG_STARTS, strict=True):
         if not may_match(gate, text):
             continue  # none of the words a match starts with: most bodies, in most articles
-        for m in rx.finditer(text):
+        for m in scanned(rx, starts, text):  # tried only where one of them is
             c = _org_candidate(text, m, kind)
             if c is not None:
                 out.append(c)
@@ -795,8 +907,8 @@ def _locality_candidates(text: str) -> list[Cand]:
                 m.start(), m.end(), "locality", "thành phố", "Hồ Chí Minh", province="Hồ Chí Minh", priority=1
             )
         )
-    for m in TYPE_RE.finditer(text):
-        loc = _parse_locality(text, m.start())
+    for m in type_matches(text):
+        loc = _parse_locality(text, m.start(), m)
         if loc is None:
             continue
         end, utype, base, abbr = loc
@@ -810,7 +922,7 @@ def _locality_candidates(text: str) -> list[Cand]:
             and gz.untyped_places(f"{written_type} {base}")
         )
         out.append(Cand(m.start(), end, "locality", utype, base, abbreviated=abbr, priority=1, alt_ward=alt))
-    for m in _PARTY_RE.finditer(text):
+    for m in scanned(_PARTY_RE, _PARTY_STARTS, text):
         lvl = m.group("lvl").lower()
         utype = _PARTY_TYPE[lvl]
         body = m.group("body")
@@ -839,7 +951,7 @@ def _locality_candidates(text: str) -> list[Cand]:
         ):
             continue  # "thường trực các huyện ủy": every district's committee, not one unit
         out.append(Cand(m.start(), end, "locality", utype, base, organisation=organisation, priority=2))
-    for m in _LOCAL_BODY_RE.finditer(text):
+    for m in scanned(_LOCAL_BODY_RE, _LOCAL_BODY_STARTS, text):
         loc = _parse_locality(text, m.end())
         if loc is None:
             continue
@@ -944,12 +1056,15 @@ def _is_heading(line: str) -> bool:
     """A Title Case heading of a stacked article ("Nhân Lên Những Mô Hình ...")."""
     if line.rstrip().endswith((".", ";", ":")):  # most lines (paragraphs): the cheap test first
         return False
-    words = [w.strip("“”\"'‘’,.:()") for w in _HEADING_WORD.findall(line)]
-    words = [w for w in words if w and w[0].isalpha()]
-    if len(words) < 4 or len(words) > 25:
-        return False
-    caps = sum(1 for w in words if w[0].isupper())
-    return caps >= 0.8 * len(words)
+    n = caps = 0  # words (starting with a letter, once stripped of quotes and punctuation), capitalised ones
+    for m in _HEADING_WORD.finditer(line):
+        w = m.group(0).strip("“”\"'‘’,.:()")
+        if w and w[0].isalpha():
+            n += 1
+            if n > 25:
+                return False  # a paragraph without its full stop
+            caps += w[0].isupper()
+    return n >= 4 and caps >= 0.8 * n
 
 
 _RE_LINE = re.compile(r"[^\n]+")
@@ -977,6 +1092,7 @@ _FURNITURE = re.compile(
 )
 
 
+@lru_cache(maxsize=8)  # asked for the same article by article_context and explain_units
 def body_end(text: str) -> int:
     """Where page furniture ("Có thể bạn quan tâm", "Tin khác" ...) starts, or the text's length."""
     m = _FURNITURE.search(text)
@@ -989,6 +1105,21 @@ def body_end(text: str) -> int:
 
 def _select(cands: list[Cand]) -> list[Cand]:
     """Keep non-overlapping candidates, longer and higher-priority ones first."""
+    if any(c.start >= c.end for c in cands):
+        return _select_spans(cands)  # an empty span: the general form
+    chosen: list[Cand] = []
+    taken = bytearray(max((c.end for c in cands), default=0))  # 1 on the characters chosen spans cover
+    for c in sorted(cands, key=lambda c: (-c.length, -c.priority, c.start)):
+        if taken.find(1, c.start, c.end) >= 0:  # overlaps a chosen span
+            continue
+        chosen.append(c)
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _select_spans(cands: list[Cand]) -> list[Cand]:
+    """:func:`_select` for any spans, empty ones included (an empty span overlaps the spans it is
+    strictly inside)."""
     chosen: list[Cand] = []
     taken: list[tuple[int, int]] = []
     for c in sorted(cands, key=lambda c: (-c.length, -c.priority, c.start)):
@@ -1073,16 +1204,28 @@ def _fits_heading(c: Cand, headings: list[tuple[int, int]]) -> bool:
 MEDIA_BEFORE = re.compile(
     r"(?:[Bb]áo(?: điện tử)?|Đài(?: [\w&-]+){0,3}|Cổng thông tin(?: điện tử)?|Truyền hình)\s*$"
 )
+_MEDIA_GATE = literal_gate(MEDIA_BEFORE)
+
+
+def media_before(text: str, pos: int) -> bool:
+    """Whether a medium's name ends right before ``pos`` ("Báo Cà Mau", "Đài PT-TH Đồng Tháp"):
+    ``MEDIA_BEFORE`` over the 40 characters before, skipped when they hold none of its words."""
+    before = text[max(0, pos - 40) : pos]
+    return may_match(_MEDIA_GATE, before) and MEDIA_BEFORE.search(before) is not None
+
+
+# "(?<![\w])Thủ đô" written "Thủ đô(?<!\wThủ đô)": the same matches, and ``re`` looks for the words
+_CAPITAL_RE = re.compile(r"Thủ đô(?<!\wThủ đô)(?! Hà Nội)(?!\w)")
 
 
 def _bare_province_candidates(text: str) -> list[Cand]:
     out: list[Cand] = []
-    for m in province_written_re().finditer(text):
+    for m in scanned(province_written_re(), province_starts(), text):
         written = m.group(0)
         if written == "HCM" or written.startswith("Hồ"):
             continue  # bare "Hồ Chí Minh" is the President ("phong cách Hồ Chí Minh")
         prov = gz.canonical_province(written)
-        if prov is None or MEDIA_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
+        if prov is None or media_before(text, m.start()):
             continue  # "Báo Cà Mau", "Đài PT-TH Đồng Tháp": a newspaper, not the province
         before = text[max(0, m.start() - 2) : m.start()]
         prev = compiled(r"(\S+)\s*$").search(text[max(0, m.start() - 30) : m.start()])
@@ -1099,7 +1242,7 @@ def _bare_province_candidates(text: str) -> list[Cand]:
         out.append(
             Cand(m.start(), m.end(), "locality", gz.province_type(prov), prov, province=prov, priority=0)
         )
-    for m in compiled(r"(?<![\w])Thủ đô(?! Hà Nội)(?!\w)").finditer(text) if "Thủ đô" in text else ():
+    for m in _CAPITAL_RE.finditer(text) if "Thủ đô" in text else ():
         if text[max(0, m.start() - 12) : m.start()].rstrip().endswith("Tư lệnh"):
             continue
         out.append(

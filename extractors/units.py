@@ -21,21 +21,23 @@ modern tone placement):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors import gazetteer as gz
 from extractors.records import Provenance, UnitRecord
-from extractors.regex_speed import compiled
+from extractors.regex_speed import compiled, literal_gate, may_match
 from extractors.unit_grammar import (
     CAP,
+    CAP_FIRST,
     DISTRICT,
     HCM_RE,
     LEAD_WORDS,
     LEVEL_RANK,
     LOCALITY_TYPES,
-    MEDIA_BEFORE,
     NATIONAL_BODIES,
     NON_PARTICIPANTS,
     ORG_TYPE,
@@ -50,6 +52,7 @@ from extractors.unit_grammar import (
     fold,
     inside,
     is_cap,
+    media_before,
     own_province,
     paren_spans,
     province_written_re,
@@ -194,12 +197,14 @@ def _best(votes: Counter[str], first_seen: dict[str, int]) -> str | None:
 def _first_seen(cands: list[Cand]) -> dict[str, int]:
     seen: dict[str, int] = {}
     for c in cands:
-        for p in [own_province(c)] if own_province(c) else []:
+        p = own_province(c)
+        if p:
             seen.setdefault(p, c.start)
     return seen
 
 
-_RUN_RE = re.compile(CAP + r"(?:[ ]" + CAP + r")*")
+_RUN_RE = re.compile(CAP_FIRST + r"(?:[ ]" + CAP + r")*")  # CAP_FIRST: CAP, found faster first
+_HONORIFIC_BEFORE = re.compile(r"(?:ông|bà|anh|chị|đồng chí|em|cô|chú)\s+$")
 
 
 @lru_cache(maxsize=8)  # the same runs for both rounds of article_context
@@ -218,10 +223,10 @@ def _untyped_runs(text: str, limit: int) -> tuple[tuple[int, int, tuple[str, ...
         if not words or inside(s, quotes):
             continue
         name = " ".join(words)
-        if gz.canonical_province(name) or MEDIA_BEFORE.search(text[max(0, s - 40) : s]):
+        if gz.canonical_province(name) or media_before(text, s):
             continue  # provinces are handled (or deliberately skipped) by the bare-province pass
         prev = text[max(0, s - 12) : s].lower()
-        if compiled(r"(?:ông|bà|anh|chị|đồng chí|em|cô|chú)\s+$").search(prev):
+        if _HONORIFIC_BEFORE.search(prev):
             continue
         out.append((s, e, tuple(words), name, fold(name)))
     return tuple(out)
@@ -373,11 +378,12 @@ def article_context(text: str, title: str | None = None) -> ArticleContext:
         votes.update(
             {p: 1.0 for p in [gz.canonical_province(w) for w in province_written_re().findall(title)] if p}
         )
-    prov = _best(votes, _first_seen(cands))
+    first_seen = _first_seen(cands)
+    prov = _best(votes, first_seen)
     sec_prov: list[str | None] = []
     for s, e in bounds:
         sv = _votes([c for c in cands if s <= c.start < e], limit, title_end)
-        sec_prov.append(_best(sv, _first_seen(cands)) if len(bounds) > 1 and sv else prov)
+        sec_prov.append(_best(sv, first_seen) if len(bounds) > 1 and sv else prov)
     sections = [(s, e, p) for (s, e), p in zip(bounds, sec_prov, strict=True)]
     # explicit mentions first, then implicit ones against them
     by_start = {c.start: c for c in cands}
@@ -541,7 +547,8 @@ _LOCATIVE = re.compile(
     r"(?:^|\s)(?:tại|ở|trên địa bàn|địa bàn|thuộc|đến|về|khu vực|cho|vào|của|từ|giữa)\s", re.IGNORECASE
 )
 _REQUEST_BEFORE = re.compile(r"(?:đề nghị|yêu cầu|giao cho|kiến nghị)\s*$")
-_REPORT_AFTER = re.compile(r"^\s*(?:[^\W\d_][\w ]{0,30})?\s*(?:cho biết|báo cáo|thông tin)")
+_REPORT_WORDS = ("cho biết", "báo cáo", "thông tin")
+_REPORT_AFTER = re.compile(r"^\s*(?:[^\W\d_][\w ]{0,30})?\s*(?:" + "|".join(_REPORT_WORDS) + ")")
 _CAMPAIGN_NUMBER = re.compile(r"\d[\d.,]*\s+(?:" + _CAMPAIGN_NOUNS + r")")
 _GROUP_INTRO = re.compile(
     r"\bgồm(?:\s+(?:các|có))?(?:\s+(?:quận|huyện|xã|phường|thị xã|thị trấn|đơn vị))?\s*:?\s*$"
@@ -551,12 +558,45 @@ _HONOUR_MARKER = re.compile(r"\b(?:cho|trong đó có|gồm|là)(?:\s+các)?\b")
 _EXAMPLES = re.compile(r"(?:mô hình|điển hình)[^.\n]*?\b(?:như|gồm)\b\s*:?", re.IGNORECASE)
 
 
+# "(?<=[.!?…])\s+(?=[A-Z“"0-9])|\n+" with its first character (a space) taken first: the same
+# matches (the look-ahead never accepts a space, so "\s+" always takes the whole run), and ``re``
+# skips ahead to a space
+_SENTENCE_BREAK = re.compile(r"\s(?:(?<=[.!?…]\s)\s*(?=[" + UPPER + r"“\"0-9])|(?<=\n)\n*)")
+
+
+def _gated(rx: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
+    """``rx.search``, which gives None at once for a text that holds none of the strings a match
+    starts with (:func:`literal_gate`: most clauses hold no "đề nghị", no "gồm" ...)."""
+    gate, search = literal_gate(rx), rx.search
+    if gate is None:
+        return search
+
+    def gated_search(s: str) -> re.Match[str] | None:
+        return search(s) if may_match(gate, s) else None
+
+    return gated_search
+
+
+_search_commend = _gated(_COMMEND)
+_search_group_intro = _gated(_GROUP_INTRO)
+_search_agent = _gated(compiled(r"\b(do|được)\s+(?:[^.;:]*?)$"))
+_search_member = _gated(compiled(r"\bthuộc\s+(?:\S+\s+){0,2}$"))
+
+
+def _after_last(s: str, seps: str) -> str:
+    """``re.split(f"[{seps}]", s)[-1]``: what follows the last of the characters ``seps`` in ``s``."""
+    return s[max(s.rfind(c) for c in seps) + 1 :]
+
+
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences: split after . ! ? … before a capital, and at line breaks that do not wrap a sentence."""
     spans, start = [], 0
-    for m in re.finditer(r"(?<=[.!?…])\s+(?=[" + UPPER + r"“\"0-9])|\n+", text):
+    for m in _SENTENCE_BREAK.finditer(text):
         if m.group(0).startswith("\n") and "\n\n" not in m.group(0):
-            prev_char = text[: m.start()].rstrip(" ")[-1:]
+            j = m.start()
+            while j > 0 and text[j - 1] == " ":
+                j -= 1
+            prev_char = text[j - 1 : j]  # text[: m.start()].rstrip(" ")[-1:]
             next_char = text[m.end() : m.end() + 1]
             if prev_char == "," or next_char.islower():
                 continue  # a wrapped line ("... do Hội X,\nTỉnh Đoàn Y và ...")
@@ -566,7 +606,12 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _span_of(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+def _span_of(pos: int, spans: list[tuple[int, int]], starts: list[int] | None = None) -> tuple[int, int]:
+    """The first of ``spans`` holding ``pos``; with ``starts``, the spans' starts (the spans of
+    :func:`_sentence_spans`: sorted and disjoint), found by bisection."""
+    if starts is not None:
+        i = bisect_right(starts, pos) - 1  # the last span starting at or before pos: the only one
+        return spans[i] if i >= 0 and pos <= spans[i][1] else (pos, pos)
     for s, e in spans:
         if s <= pos <= e:
             return s, e
@@ -676,11 +721,14 @@ def _mention_signals(
     sent: tuple[int, int],
     parens: list[tuple[int, int]],
     prev_sig: _Signals | None,
+    starts: list[int] | None = None,
 ) -> _Signals:
+    """The signals of the mention ``ms[i]`` in its sentence ``sent``; ``starts``: the mentions'
+    starts when ``ms`` is sorted by them (see :func:`_strip_units`)."""
     m = ms[i]
     sig = _Signals()
     before = text[sent[0] : m.start]
-    clause_before = compiled(r"[;:\n]").split(before)[-1]
+    clause_before = _after_last(before, ";:\n")
     in_parens = inside(m.start, parens)
     prev = ms[i - 1] if i > 0 else None
     parent = _is_parent_of(text, prev, m)
@@ -709,9 +757,9 @@ def _mention_signals(
         sig.negative.append("title")
     # honoured: "tặng bằng khen cho 30 tập thể, trong đó có xã A và xã B"
     clause_start = m.start - len(clause_before)
-    commend = _COMMEND.search(clause_before)
+    commend = _search_commend(clause_before)
     marker = list(_HONOUR_MARKER.finditer(clause_before, commend.end())) if commend else []
-    if marker and _only_units_between(text, clause_start + marker[-1].end(), m.start, ms):
+    if marker and _only_units_between(text, clause_start + marker[-1].end(), m.start, ms, starts):
         sig.positive.append("honoured")
         return sig
     locative = False
@@ -740,7 +788,7 @@ def _mention_signals(
             else:
                 sig.negative.append("locative")
     if (
-        compiled(r"\bthuộc\s+(?:\S+\s+){0,2}$").search(clause_before)
+        _search_member(clause_before)
         and "locative" not in sig.negative
         and not compiled(r"(?:đơn vị|cơ quan|lực lượng)\s+thuộc\s*$").search(clause_before)
     ):
@@ -748,9 +796,9 @@ def _mention_signals(
         locative = True
     if _REQUEST_BEFORE.search(before):
         sig.negative.append("request")
-    agent = compiled(r"\b(do|được)\s+(?:[^.;:]*?)$").search(clause_before)
+    agent = _search_agent(clause_before)
     clause_initial = bool(
-        compiled(r"\s*(?:(?:do|được|và|cùng)\s*)?").fullmatch(compiled(r"[,;:]").split(clause_before)[-1])
+        compiled(r"\s*(?:(?:do|được|và|cùng)\s*)?").fullmatch(_after_last(clause_before, ",;:"))
     )
     after_pos = _skip_after(text, m.end, sent[1], ms, i, clause_initial or bool(agent))
     after = text[after_pos : sent[1]]
@@ -779,23 +827,36 @@ def _mention_signals(
         and not locative
     ):
         sig.positive.append("model")
-    if verb and agent and _only_units_between(text, agent.start(1) + len(agent.group(1)), m.start, ms):
+    if (
+        verb
+        and agent
+        and _only_units_between(text, agent.start(1) + len(agent.group(1)), m.start, ms, starts)
+    ):
         sig.positive.append("agent")
-    if _REPORT_AFTER.match(text[m.end : sent[1]]) and _CAMPAIGN_NUMBER.search(
-        text[sent[0] : min(len(text), sent[1] + 400)]
+    rest = text[m.end : sent[1]]
+    if (
+        any(w in rest for w in _REPORT_WORDS)
+        and _REPORT_AFTER.match(rest)
+        and _CAMPAIGN_NUMBER.search(text[sent[0] : min(len(text), sent[1] + 400)])
     ):
         sig.positive.append("report")
-    if _GROUP_INTRO.search(_strip_units(text, sent[0], m.start, ms)):
+    if _search_group_intro(_strip_units(text, sent[0], m.start, ms, starts)):
         sig.positive.append("group")
     if _EXAMPLES.search(before) and not in_parens and not title:
         sig.positive.append("example")
     return sig
 
 
-def _strip_units(text: str, start: int, end: int, ms: list[UnitMention]) -> str:
-    """The text between ``start`` and ``end`` with other mentions and list commas removed."""
+def _strip_units(
+    text: str, start: int, end: int, ms: list[UnitMention], starts: list[int] | None = None
+) -> str:
+    """The text between ``start`` and ``end`` with other mentions and list commas removed.
+
+    ``starts``: the mentions' starts when ``ms`` is sorted by them; then only the mentions starting
+    in [start, end] are looked at (a later one ends after ``end``), the same ones in the same order."""
     out, pos = [], start
-    for x in ms:
+    lo, hi = (bisect_left(starts, start), bisect_right(starts, end)) if starts is not None else (0, len(ms))
+    for x in ms[lo:hi]:
         if x.start >= start and x.end <= end:
             out.append(text[pos : x.start])
             pos = x.end
@@ -820,8 +881,10 @@ def _drop_list_tail(s: str) -> str:
     return s[:p] + " " if listed else s
 
 
-def _only_units_between(text: str, start: int, end: int, ms: list[UnitMention]) -> bool:
-    rest = _strip_units(text, start, end, ms)
+def _only_units_between(
+    text: str, start: int, end: int, ms: list[UnitMention], starts: list[int] | None = None
+) -> bool:
+    rest = _strip_units(text, start, end, ms, starts)
     # nothing left once spaces, commas, "và" and "các" are removed
     return compiled(r"(?:[\s,]|\bvà\b|\bcác\b)*").fullmatch(rest) is not None
 
@@ -870,11 +933,15 @@ def explain_units(text: str, ctx: ArticleContext) -> list[tuple[UnitMention, lis
     limit = body_end(text)
     ms = [m for m in ctx.mentions if m.start < limit]
     sents = _sentence_spans(text)
+    sent_starts = [s for s, _ in sents]
     parens = paren_spans(text)
+    starts = [m.start for m in ms]
+    sorted_ms = starts == sorted(starts)  # as article_context gives them
     out = []
     prev_sig: _Signals | None = None
     for i, m in enumerate(ms):
-        sig = _mention_signals(text, ms, i, _span_of(m.start, sents), parens, prev_sig)
+        sent = _span_of(m.start, sents, sent_starts)
+        sig = _mention_signals(text, ms, i, sent, parens, prev_sig, starts if sorted_ms else None)
         prev_sig = sig
         out.append((m, sig.positive, sig.negative))
     return out

@@ -1,0 +1,228 @@
+"""The faster forms in the units' grammar give what the plain forms they replace give.
+
+Each test keeps the plain form (the code before the speed-up) as its reference and compares it
+with the faster one on generated texts made of the pieces the patterns look for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from extractors import unit_grammar as ug
+from extractors import units as u
+from extractors.unit_grammar import Cand
+
+# pieces of unit mentions, with the letters and marks around them, in groups drawn alike
+_TYPE_WORDS = [
+    *("Thành phố", "thành phố", "TP.", "TP", "Tp.", "Tp", "T.P", "T.P.", "T.X.", "TX", "TX.", "Thị xã"),
+    *("thị xã", "Thị trấn", "thị trấn", "Tỉnh", "tỉnh", "Huyện", "huyện", "H.", "Quận", "quận", "Q."),
+    *("Phường", "phường", "P.", "Xã", "xã", "Thôn", "thôn", "Bản", "bản", "TPHCM", "TP.HCM", "Tp HCM"),
+]
+_BODIES = [
+    *("ủy", "uỷ", "Ủy", "Uỷ", "Đoàn", "viên", "Thường vụ", "Ban", "ban", "Dân vận", "Hội", "Bộ", "Cục"),
+    *("Quân khu 2", "Sở Nội vụ", "phòng Chính trị,", "Bộ Quốc phòng", "Công an", "Chi bộ", "Việt Nam"),
+    *("Thị", "Thành", "Thị ủy", "Thành ủy", "Huyện ủy", "Tỉnh Đoàn", "quận uỷ", "Đảng ủy", "UBND"),
+    *("Khối dân vận", "Ban Chấp hành", "Ủy ban Kiểm tra", "Văn phòng", "MTTQ", "Hội Nông dân"),
+]
+_NAMES = [
+    *("Tam Đường", "Hà Nội", "HCM", "Hồ Chí Minh", "Lai Châu", "Bà Rịa - Vũng Tàu", "Thừa Thiên - Huế"),
+    *(
+        "An Giang",
+        "Yên Bái",
+        "Thủ đô",
+        "Thủ đô Hà Nội",
+        "Báo",
+        "Đài",
+        "Truyền hình",
+        "Nguyễn Văn",
+        "ông",
+        "bà",
+        "chị",
+    ),
+]
+_MARKS = [" ", " ", " ", "  ", ",", ", ", ".", ". ", "\n", "\n\n", "-", " - ", "(", ")", "“", "”", ":", ";"]
+_LETTERS = [
+    *("a", "x", "T", "P", "h", "ỉ", "u", "ậ", "y", "1", "10", "03", "ồ", "và", "các", "gồm", "do"),
+    *("thuộc", "được", "tặng", "cho"),
+]
+# every string an organisation's match starts with
+_ORG_WORDS = sorted({w for gate in ug._ORG_GATES if gate for w in gate})
+
+_piece = st.one_of(*(st.sampled_from(group) for group in (_TYPE_WORDS, _BODIES, _NAMES, _MARKS, _LETTERS)))
+_piece |= st.sampled_from(_ORG_WORDS)
+_spaced = st.tuples(_piece, st.sampled_from(_MARKS)).map("".join)  # pieces at word starts
+texts = st.one_of(
+    st.lists(_spaced, min_size=1, max_size=25).map("".join),
+    st.lists(_piece, min_size=1, max_size=40).map("".join),
+    st.text(max_size=60),
+)
+
+
+def _found(matches) -> list[tuple[tuple[int, int], str | None, dict[str, str | None]]]:
+    return [(m.span(), m.lastgroup, m.groupdict()) for m in matches]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts)
+@example("Văn phòng Huyện ủy Tam Đường, UBND xã A, Ban Thường vụ Tỉnh Đoàn Yên Bái")
+@example("ATP.HCM TX Phổ Yên, Tp Hà Nội; tỉnh Lai Châu (Q.10), phường 3 và thôn Bản Lầu")
+def test_scanned_patterns_find_what_finditer_finds(text: str) -> None:
+    assert _found(ug.type_matches(text)) == _found(ug.TYPE_RE.finditer(text))
+    for rx, starts in [
+        (ug._PARTY_RE, ug._PARTY_STARTS),
+        (ug._LOCAL_BODY_RE, ug._LOCAL_BODY_STARTS),
+        (ug.province_written_re(), ug.province_starts()),
+        *((rx, starts) for (rx, _kind), starts in zip(ug._ORG_PATTERNS, ug._ORG_STARTS, strict=True)),
+    ]:
+        assert _found(ug.scanned(rx, starts, text)) == _found(rx.finditer(text)), rx.pattern[:60]
+
+
+def test_every_scanned_pattern_has_its_starts() -> None:
+    assert ug._PARTY_STARTS is not None
+    assert ug._LOCAL_BODY_STARTS is not None
+    assert ug.province_starts() is not None
+    assert all(starts is not None for starts in ug._ORG_STARTS)
+
+
+_OLD_HCM = re.compile(r"(?<![\w.])(?:T\.?P\.?\s?HCM|Tp\.?\s?HCM|TPHCM|TP\.\s?HCM)(?!\w)")
+_OLD_RUN = re.compile(ug.CAP + r"(?:[ ]" + ug.CAP + r")*")
+_OLD_CAPITAL = re.compile(r"(?<![\w])Thủ đô(?! Hà Nội)(?!\w)")
+_OLD_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[" + ug.UPPER + r"“\"0-9])|\n+")
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_rewritten_patterns_match_as_before(text: str) -> None:
+    assert _found(ug.HCM_RE.finditer(text)) == _found(_OLD_HCM.finditer(text))
+    for pos in range(len(text)):
+        assert _found([ug.HCM_RE.match(text, pos)] if ug.HCM_RE.match(text, pos) else []) == _found(
+            [_OLD_HCM.match(text, pos)] if _OLD_HCM.match(text, pos) else []
+        )
+    assert _found(u._RUN_RE.finditer(text)) == _found(_OLD_RUN.finditer(text))
+    assert _found(ug._CAPITAL_RE.finditer(text)) == _found(_OLD_CAPITAL.finditer(text))
+    assert _found(u._SENTENCE_BREAK.finditer(text)) == _found(_OLD_SENTENCE_BREAK.finditer(text))
+
+
+def _old_sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in re.finditer(r"(?<=[.!?…])\s+(?=[" + ug.UPPER + r"“\"0-9])|\n+", text):
+        if m.group(0).startswith("\n") and "\n\n" not in m.group(0):
+            prev_char = text[: m.start()].rstrip(" ")[-1:]
+            next_char = text[m.end() : m.end() + 1]
+            if prev_char == "," or next_char.islower():
+                continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _old_span_of(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos <= e:
+            return s, e
+    return pos, pos
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_sentences_and_the_sentence_of_a_position(text: str) -> None:
+    spans = u._sentence_spans(text)
+    assert spans == _old_sentence_spans(text)
+    starts = [s for s, _ in spans]
+    for pos in range(len(text) + 1):
+        assert u._span_of(pos, spans, starts) == _old_span_of(pos, spans)
+
+
+def _old_select(cands: list[Cand]) -> list[Cand]:
+    chosen: list[Cand] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-c.length, -c.priority, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+_spans = st.tuples(st.integers(0, 40), st.integers(0, 12), st.integers(0, 3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_spans, max_size=14))
+def test_select_keeps_the_same_candidates(spans: list[tuple[int, int, int]]) -> None:
+    def cands() -> list[Cand]:
+        return [Cand(s, s + n, "locality", "xã", f"c{i}", priority=p) for i, (s, n, p) in enumerate(spans)]
+
+    assert [c.base for c in ug._select(cands())] == [c.base for c in _old_select(cands())]
+
+
+def _old_strip_units(text: str, start: int, end: int, ms: list[u.UnitMention]) -> str:
+    out, pos = [], start
+    for x in ms:
+        if x.start >= start and x.end <= end:
+            out.append(text[pos : x.start])
+            pos = x.end
+    out.append(text[pos:end])
+    return u._drop_list_tail("".join(out))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.data())
+def test_strip_units_with_the_mentions_starts(text: str, data: st.DataObject) -> None:
+    ctx = u.article_context(text)
+    ms = ctx.mentions
+    starts = [m.start for m in ms]
+    assert starts == sorted(starts)
+    # mentions of the article, and made-up ones (empty, overlapping) in start order
+    extra = data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, 5)), max_size=6))
+    made = [u.UnitMention(s, min(len(text), s + n), "", "locality", "xã", "x", None) for s, n in extra]
+    for mentions in (ms, sorted(ms + made, key=lambda m: m.start)):
+        starts = [m.start for m in mentions]
+        for start in range(0, len(text) + 1, 3):
+            for end in range(start, len(text) + 1, 5):
+                assert u._strip_units(text, start, end, mentions, starts) == _old_strip_units(
+                    text, start, end, mentions
+                )
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_small_helpers(text: str) -> None:
+    assert u._after_last(text, ";:\n") == re.split(r"[;:\n]", text)[-1]
+    assert u._after_last(text, ",;:") == re.split(r"[,;:]", text)[-1]
+    for pos in range(len(text) + 1):
+        old = ug.MEDIA_BEFORE.search(text[max(0, pos - 40) : pos]) is not None
+        assert ug.media_before(text, pos) == old
+    for rx, gated in [
+        (u._COMMEND, u._search_commend),
+        (u._GROUP_INTRO, u._search_group_intro),
+        (re.compile(r"\b(do|được)\s+(?:[^.;:]*?)$"), u._search_agent),
+        (re.compile(r"\bthuộc\s+(?:\S+\s+){0,2}$"), u._search_member),
+    ]:
+        assert _found([m for m in [gated(text)] if m]) == _found([m for m in [rx.search(text)] if m])
+
+
+def _old_is_heading(line: str) -> bool:
+    if line.rstrip().endswith((".", ";", ":")):
+        return False
+    words = [w.strip("“”\"'‘’,.:()") for w in re.findall(r"\S+", line)]
+    words = [w for w in words if w and w[0].isalpha()]
+    if len(words) < 4 or len(words) > 25:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.8 * len(words)
+
+
+_heading_words = st.sampled_from(
+    ["Nhân", "Lên", "mô", "hình", "“Dân", "vận”", "12", "(A)", ",", "-", "Xã", "x."]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_heading_words, max_size=32).map(" ".join) | texts)
+def test_is_heading(line: str) -> None:
+    assert ug._is_heading(line) == _old_is_heading(line)
