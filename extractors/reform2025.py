@@ -46,7 +46,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors import gazetteer as gz
 
@@ -241,10 +241,16 @@ def current_units(
     ``districts`` (names of the article's districts, ``Quận 10``) settles a ward name that several
     districts of the province have (``Phường 12``), when one of them is named.
     """
+    return _current_units(unit_type, name, province, is_post_reform(published), tuple(districts))
+
+
+@lru_cache(maxsize=16384)  # an article's records name the same few units again and again
+def _current_units(
+    unit_type: str, name: str, province: str | None, post: bool, districts: tuple[str, ...]
+) -> CurrentUnit:
     t = gz.fold_key(unit_type or "")
     short = _short_name(t, name or "")
     prov = gz.canonical_province(province) if province else None
-    post = is_post_reform(published)
     pnow = province_now(prov)
     if t in ("tỉnh", "thành phố"):
         canonical = _province_level(t, short, post)
