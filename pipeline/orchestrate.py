@@ -3,8 +3,8 @@
 :func:`run_pipeline` streams over the inputs in a fixed order (sorted files,
 JSONL line order), holding one article at a time in the stages and at most one
 batch of extracted articles waiting to be stored.  Articles are committed
-several per transaction (:class:`pipeline.storage.BatchWriter`: 64 articles or
-2 seconds), so a killed run loses at most the uncommitted batch, never part of
+several per transaction (:class:`pipeline.storage.BatchWriter`: 256 articles or
+10 seconds), so a killed run loses at most the uncommitted batch, never part of
 an article; rerunning the same command resumes it, because articles already
 stored with the same content and extractor versions are skipped ("unchanged")
 and the lost ones are not.  An article counts as stored (``n_new``, the

@@ -707,8 +707,9 @@ PARQUET_OPTIONS = "FORMAT parquet, ROW_GROUP_SIZE 16384"
 #: A batch is committed once it holds this many articles ... (a statement per table and batch:
 #: 256 articles halve what storing costs per article against 64; docs/benchmarks.md)
 BATCH_ARTICLES = 256
-#: ... or once its first article has waited this many seconds, whichever comes first.
-BATCH_SECONDS = 2.0
+#: ... or once its first article has waited this many seconds, whichever comes first (a commit
+#: costs tens of milliseconds whatever its size: at 2 s, whole articles came ~35 to a batch).
+BATCH_SECONDS = 10.0
 
 
 class BatchWriter:
