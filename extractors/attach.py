@@ -27,6 +27,7 @@ Pure functions over offsets; the unit mentions come from :mod:`extractors.units`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -242,13 +243,18 @@ def unit_at(
         whole = _whole_locality(text, s_start, pos, mentions, main_unit, province)
         if whole is not None:
             return whole
-    in_sentence = [m for m in mentions if s_start <= m.start and m.end <= pos and not _is_address(text, m)]
-    if in_sentence:
-        return in_sentence[0]
+    # the first mention that qualifies (``_is_address`` asked of no later one)
+    in_sentence = next(
+        (m for m in mentions if s_start <= m.start and m.end <= pos and not _is_address(text, m)), None
+    )
+    if in_sentence is not None:
+        return in_sentence
     para = paragraphs[_containing(paragraphs, pos)]
-    earlier = [m for m in mentions if para[0] <= m.start and m.end <= s_start and not _is_address(text, m)]
-    if earlier:
-        return earlier[0]
+    earlier = next(
+        (m for m in mentions if para[0] <= m.start and m.end <= s_start and not _is_address(text, m)), None
+    )
+    if earlier is not None:
+        return earlier
     prior_topics = [u for start, u in topics if start < para[0]]
     if prior_topics:
         return prior_topics[-1]
@@ -316,8 +322,19 @@ def paragraph_topics(
     """For each paragraph whose first sentence names a unit as its subject (before its
     first verb, or as a headline), that unit: the topic later paragraphs inherit."""
     topics = []
+    starts = [m.start for m in mentions]
+    if any(a > b for a, b in zip(starts, starts[1:], strict=False)):  # pragma: no cover - unsorted
+        for ps, pe in paragraphs:
+            first = [m for m in mentions if ps <= m.start < min(pe, ps + 160) and not _is_address(text, m)]
+            if first:
+                topics.append((ps, first[0]))
+        return topics
+    # the mentions in order of their starts: those starting in a paragraph's first 160
+    # characters are a run of them, looked through in order up to the first that is no address
     for ps, pe in paragraphs:
-        first = [m for m in mentions if ps <= m.start < min(pe, ps + 160) and not _is_address(text, m)]
-        if first:
-            topics.append((ps, first[0]))
+        stop = min(pe, ps + 160)
+        for i in range(bisect_left(starts, ps), bisect_left(starts, stop)):
+            if not _is_address(text, mentions[i]):
+                topics.append((ps, mentions[i]))
+                break
     return topics

@@ -11,6 +11,7 @@ the event year named nearby) and are resolved by :func:`resolve_relative`.  A go
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extractors.numbers import parse_numeral
@@ -144,23 +145,159 @@ if any(  # the rule above, for the letters of the gates (class escapes aside); e
 _NO_MENTION = ("target", "document")
 
 
+# Starts: for each pattern, the words (lower-case) one of which every match of it starts with,
+# found in the text lower-cased with ``str.find`` (far cheaper than ``re`` trying a pattern at
+# each of its first characters, case-blind); the pattern is tried only there, with ``match`` on
+# the text itself, which sees the same ``\b`` and look-behinds.  ``re`` matches ``i`` and ``s``
+# case-blindly with ``ı`` and ``ſ``, which ``str.lower`` keeps: both spellings are looked for
+# (:func:`_spellings`); no other letter of these words has a case twin that ``str.lower`` does not
+# turn into it.  Two patterns (None) are found from what they hold instead: the year range,
+# which may start at any space (:func:`_year_ranges`), and "10 năm qua", which may start at any
+# digit (:func:`_years_past`).  The gates are for a text that ``str.lower`` does not line up.
+_STARTS: list[tuple[str, ...] | None] = [
+    ("từ",),  # open
+    ("nghị", "quyết", "chỉ", "kết"),  # document
+    ("từ",),  # open_rel
+    ("từ",),  # range "từ ... đến ..."
+    None,  # range
+    ("6", "sáu"),  # half
+    ("sơ", "6", "sáu"),  # half, relative
+    ("quý",),  # quarter
+    ("quý",),  # quarter, relative
+    ("mục", "phấn", "hướng", "dự", "chỉ"),  # target
+    ("sau", "trong", "qua", "hơn", "gần"),  # relative "sau 10 năm triển khai"
+    None,  # relative "10 năm qua"
+    ("trong", "của", "năm"),  # this year
+    ("tính", "đến", "hiện"),  # cumulative
+    ("nâng",),  # total
+    ("năm",),  # year
+]
+assert len(_STARTS) == len(_PATTERNS)
+_CASE_TWINS = {"i": "iı", "s": "sſ"}  # what ``re`` matches case-blindly, as ``str.lower`` leaves it
+
+
+def _spellings(word: str) -> list[str]:
+    """``word`` with each ``i`` / ``s`` spelt in each of its lower-cased case twins."""
+    out = [""]
+    for ch in word:
+        out = [o + c for o in out for c in _CASE_TWINS.get(ch, ch)]
+    return out
+
+
+_START_SPELLINGS: list[tuple[str, ...] | None] = [
+    None if st is None else tuple(w for word in st for w in _spellings(word)) for st in _STARTS
+]
+_SPACE = re.compile(r"\s")
+
+# the year range pattern: its first year starts a match of _YEAR_RANGE; what the match holds
+# before it (a leading word, spaces, "(") is made of these characters, matched as the pattern does
+_RANGE_LEAD = re.compile(r"(?i)[\s(" + "".join(sorted(set("giaiđoạnnhiệmkỳthờikỳnămtrong"))) + "]")
+_RANGE_AT = 4
+
+
+def _year_ranges(rx: re.Pattern[str], segment: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(segment)`` for the year range pattern (``_PATTERNS[_RANGE_AT]``).
+
+    Every match holds a year range (:data:`_YEAR_RANGE`) starting at its first year, and what
+    comes before that in the match holds no digit; so the next match from ``pos`` holds the
+    first year range at or after ``pos`` (there is a match starting there), and starts no
+    earlier than the run of :data:`_RANGE_LEAD` characters just before it."""
+    pos = 0
+    while (core := _YEAR_RANGE.search(segment, pos)) is not None:
+        lo = core.start()
+        while lo > pos and _RANGE_LEAD.match(segment, lo - 1):
+            lo -= 1
+        m = rx.search(segment, lo)
+        assert m is not None and m.start() <= core.start()  # the pattern matches at the core
+        yield m
+        pos = m.end()
+
+
+# "10 năm qua" (``_PATTERNS[_PAST_AT]``): a number of one to four characters, spaces, "năm qua"
+_YEARS_PAST = re.compile(r"năm\s+qua")
+_PAST_AT = 11
+_LONGEST_NUMBER = 4  # "mười", "chín"; digits: two
+
+
+def _years_past(rx: re.Pattern[str], segment: str, low: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(segment)`` for "10 năm qua": tried where a number can start before the
+    spaces in front of a "năm qua" (looked for in ``low``)."""
+    starts: set[int] = set()
+    for hit in _YEARS_PAST.finditer(low):
+        t = hit.start()
+        while t > 0 and _SPACE.match(segment, t - 1):
+            t -= 1
+        if t < hit.start():
+            starts.update(range(max(0, t - _LONGEST_NUMBER), t))
+    return _started(rx, segment, sorted(starts))
+
+
+def _started(rx: re.Pattern[str], segment: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(segment)`` for a pattern every match of which starts at one of ``starts``
+    (sorted) and is not empty."""
+    pos = 0
+    match = rx.match
+    for s in starts:
+        if s < pos:
+            continue
+        m = match(segment, s)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+def _word_starts(low: str, words: tuple[str, ...], cache: dict[str, list[int]]) -> list[int]:
+    """Every offset in ``low`` where one of ``words`` starts, sorted."""
+    out: set[int] = set()
+    for w in words:
+        found = cache.get(w)
+        if found is None:
+            found = []
+            i = low.find(w)
+            while i >= 0:
+                found.append(i)
+                i = low.find(w, i + 1)
+            cache[w] = found
+        out.update(found)
+    return sorted(out)
+
+
+def _gated(gate: re.Pattern[str] | tuple[str, ...] | None, segment: str, low: str) -> bool:
+    if gate is _YEAR_RANGE:
+        return bool(gate.search(segment))
+    if isinstance(gate, tuple):
+        return any(g in low for g in gate)
+    return gate is None or bool(gate.search(low))
+
+
+def _scans(segment: str, low: str) -> Iterator[tuple[str, Iterator[re.Match[str]]]]:
+    """For each pattern of :data:`_PATTERNS`, its kind and ``pat.finditer(segment)``, found from
+    the starts of its matches when ``low`` lines up with ``segment`` character by character
+    (else scanned through, a pattern whose gate the text fails skipped)."""
+    if len(low) != len(segment):  # "İ" lower-cased into two characters
+        for (kind, pat), gate in zip(_PATTERNS, _GATES, strict=True):
+            if _gated(gate, segment, low):
+                yield kind, pat.finditer(segment)
+        return
+    cache: dict[str, list[int]] = {}
+    for i, ((kind, pat), spellings) in enumerate(zip(_PATTERNS, _START_SPELLINGS, strict=True)):
+        if i == _RANGE_AT:
+            yield kind, _year_ranges(pat, segment)
+        elif i == _PAST_AT:
+            yield kind, _years_past(pat, segment, low)
+        else:
+            assert spellings is not None
+            yield kind, _started(pat, segment, _word_starts(low, spellings, cache))
+
+
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
     """Every time expression in ``text[start:end]``, non-overlapping, by position."""
     end = len(text) if end is None else end
     segment = text[start:end]
     found: list[PeriodMention] = []
     taken: list[tuple[int, int]] = []
-    low = segment.lower()
-    for (kind, pat), gate in zip(_PATTERNS, _GATES, strict=True):
-        if gate is _YEAR_RANGE:
-            if not gate.search(segment):
-                continue
-        elif isinstance(gate, tuple):
-            if not any(g in low for g in gate):
-                continue
-        elif gate is not None and not gate.search(low):
-            continue
-        for m in pat.finditer(segment):
+    for kind, matches in _scans(segment, segment.lower()):
+        for m in matches:
             s, e = m.start() + start, m.end() + start
             s += len(m.group(0)) - len(m.group(0).lstrip())
             if kind in _NO_MENTION:

@@ -14,8 +14,11 @@ level around it.  Unit, province and period are attached afterwards
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from re import _parser as _re_parser  # type: ignore[attr-defined]  # widths of patterns
 
 from extractors.numbers import Quantity
 from extractors.regex_speed import compiled, with_first_chars
@@ -144,10 +147,24 @@ def _match_word(text: str, pos: int, word: str) -> int | None:
 
 def _lexicon_item(text: str, pos: int) -> tuple[str, int] | None:
     """The first word of :data:`_ITEM_WORDS` (longest first) standing at ``pos``."""
-    for w in _ITEM_WORDS_BY_INITIAL.get(text[pos : pos + 1].lower(), ()):
-        end = _match_word(text, pos, w)
-        if end is not None:
-            return w, end
+    words = _ITEM_WORDS_BY_INITIAL.get(text[pos : pos + 1].lower(), ())
+    if not words:
+        return None
+    window = text[pos : pos + _LONGEST_ITEM_WORD]
+    low = window.lower()
+    if len(low) != len(window):  # a letter lower-cased into two ("İ"): word by word
+        for w in words:
+            end = _match_word(text, pos, w)
+            if end is not None:
+                return w, end
+        return None
+    # ``low`` lines up with the text: its start is each word's stretch lower-cased (_match_word)
+    for w in words:
+        if low.startswith(w):
+            end = pos + len(w)
+            after = text[end : end + 1]
+            if not (after and (after.isalnum() or after == "_")):
+                return w, end
     return None
 
 
@@ -160,6 +177,8 @@ def _by_initial(words: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 _ITEM_WORDS_BY_INITIAL = _by_initial(_ITEM_WORDS)
+_LONGEST_ITEM_WORD = max(map(len, _ITEM_WORDS))
+_CLASSIFIERS_BY_INITIAL = _by_initial(list(_CLASSIFIERS))
 
 
 _SYLLABLE = re.compile(r"[a-zA-ZÀ-ỹĐđ][\wÀ-ỹĐđ-]*")
@@ -196,8 +215,8 @@ def read_item(
         measure = m.group(1).lower().replace("m²", "m2")
         q = _skip_space(text, m.end())
         if text[q : q + 1] == "/":  # "35 km/ 55 tuyến": the measure of the next item
-            nm = compiled(r"\s*[\d.,]+\s*").match(text[q + 1 :])
-            nxt = _next_syllables(text, q + 1 + (nm.end() if nm else 0), 1)
+            nm = compiled(r"\s*[\d.,]+\s*").match(text, q + 1)
+            nxt = _next_syllables(text, nm.end() if nm else q + 1, 1)
             noun = _lexicon_item(text, nxt[0][1]) if nxt else None
             if noun and noun[0].startswith("tuyến"):
                 rest = noun[0].split(" ", 1)[1] if " " in noun[0] else ""
@@ -233,12 +252,14 @@ def read_item(
 def _skip_classifiers(text: str, pos: int) -> int:
     """Skip up to two counting words before the head noun ("lượt gương", "căn nhà")."""
     for _ in range(2):
-        for c in _CLASSIFIERS:
+        # only those with the initial at ``pos`` can stand there (see _lexicon_item), in order
+        for c in _CLASSIFIERS_BY_INITIAL.get(text[pos : pos + 1].lower(), ()):
             end = _match_word(text, pos, c)
             if end is None:
                 continue
             nxt = _skip_space(text, end)
-            if c == "cây" and not text[nxt:].lower().startswith("cầu"):
+            # the first three characters lower-cased begin the rest lower-cased
+            if c == "cây" and not text[nxt : nxt + 3].lower().startswith("cầu"):
                 continue
             if c in ("em", "căn", "gương", "cây", "lượt") or _lexicon_item(text, nxt):
                 pos = nxt
@@ -326,13 +347,37 @@ def _read_cuoc(text: str, start: int, end: int) -> ItemRead:
 
 # --- scope ------------------------------------------------------------------
 
-_DECREE_BEFORE = re.compile(
-    r"(?i)(?:quyết định|nghị quyết|chỉ thị|kết luận|kế hoạch|thông tư|nghị định|hướng dẫn|công văn|"
+_DECREE_WORDS = (
+    r"quyết định|nghị quyết|chỉ thị|kết luận|kế hoạch|thông tư|nghị định|hướng dẫn|công văn|"
     r"quy định|thông báo|luật|(?<!tổng )(?<!trong )(?<!có )số|lần thứ|thứ|khóa|cụm thi đua|đoàn kiểm tra|tổ|khu phố|khu|tiểu khu|ấp|"
     r"thôn|xóm|phường|quận|đội|đại đội|trung đoàn|sư đoàn|lữ đoàn|tiểu đoàn|quân khu|vùng|đường|"
     r"tỉnh lộ|quốc lộ|hẻm|ngõ|ngách|kiệt|lô|phòng|tầng|mục|điều|khoản|chương|phần|bài|kỳ|tập|top|nhóm|"
-    r"hạng|giải|loại|phiên|tuần|tháng|ngày|năm|chiều|sáng|tối|trưa|đêm|lúc)\s*$"
+    r"hạng|giải|loại|phiên|tuần|tháng|ngày|năm|chiều|sáng|tối|trưa|đêm|lúc"
 )
+_DECREE_BEFORE = re.compile(rf"(?i)(?:{_DECREE_WORDS})\s*$")
+
+
+def _behind_any(alternatives: str) -> re.Pattern[str]:
+    """A pattern matching (empty) where one of ``alternatives`` (``|``-joined, each of one
+    width, none holding ``|``) ends: look-behinds, one per width."""
+    by_width: dict[int, list[str]] = {}
+    for alt in alternatives.split("|"):
+        lo, hi = _re_parser.parse(alt, re.IGNORECASE).getwidth()
+        assert lo == hi, alt
+        by_width.setdefault(lo, []).append(alt)
+    return re.compile("(?i)" + "|".join(f"(?<={'|'.join(alts)})" for _w, alts in sorted(by_width.items())))
+
+
+# ``_DECREE_BEFORE.search(before)``: every word ends with a letter, and only spaces may follow
+# it, so a match's word ends where ``before.rstrip()`` does; looked for there, behind.
+_DECREE_ENDS = _behind_any(_DECREE_WORDS)
+
+
+def _decree_before(before: str) -> bool:
+    """Whether ``before`` ends with a decree or place word then spaces (``_DECREE_BEFORE``)."""
+    return _DECREE_ENDS.match(before, len(before.rstrip())) is not None
+
+
 _CODE_AFTER = re.compile(r"^\s*[-/](?:[A-ZĐ]|\s*[A-ZĐ]{2})")
 
 
@@ -354,9 +399,7 @@ def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int
     if head in _EXCLUDED_HEADS or (_MEASURE.fullmatch(item.item) and head != "đồng"):
         return False  # a bare measure ("khoảng 6 ha") does not say what was measured
     before = text[max(sentence[0], q.num_start - 30) : q.num_start]
-    # the pattern ends with a word then spaces to the end: it can only start in the last few
-    # characters (its longest word has 13), where the search starts (the same answer, faster)
-    if q.approx is None and _DECREE_BEFORE.search(before, max(0, len(before.rstrip()) - 24)):
+    if q.approx is None and _decree_before(before):
         return False
     if _CODE_AFTER.match(text[q.num_end : q.num_end + 6]):
         return False
@@ -369,7 +412,6 @@ def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int
         text[item.end : item.end + 14]
     ):
         return False  # "2 mô hình trên": points back to models already counted
-    sent = text[sentence[0] : sentence[1]].lower()
     if head in _LOCALITY_HEADS and not q.percent:
         return _locality_count_is_stat(text, q, item, sentence)
     if head in _CORE_HEADS or head.startswith("cuộc") or head.startswith("nhà"):
@@ -378,7 +420,7 @@ def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int
         return bool(compiled(r"số|hộ|gia đình|xã|phường|hồ sơ|đạt").search(text[q.end : q.end + 20])) or (
             head in _ITEM_WORDS and head not in _RESOURCE_HEADS
         )
-    return _campaign_context(sent)
+    return _campaign_context(text[sentence[0] : sentence[1]].lower())
 
 
 _CONTEXT = re.compile(
@@ -401,15 +443,15 @@ _LOCALITY_HEADS = {
 def _locality_count_is_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int]) -> bool:
     """Counts of localities are statistics only when they say what the localities did
     ("356/382 xã đạt chuẩn", "33 xã tổ chức"), not when they locate or describe."""
-    if re.search(
-        r"(?i)(?:tại|ở|của|gồm|các|với|trong|thuộc|trên|đại diện)\s*$",
-        text[max(sentence[0], q.start - 12) : q.start],
+    if compiled(r"(?i)(?:tại|ở|của|gồm|các|với|trong|thuộc|trên|đại diện)\s*$").search(
+        text[max(sentence[0], q.start - 12) : q.start]
     ):
         return False
     act = read_action(text, q, item, sentence)
     return act in ("achieved", "held", "recognized", "replicated", "commended")
 
 
+@lru_cache(maxsize=256)  # asked once per figure: the figures of a sentence ask it again
 def _campaign_context(sentence_lower: str) -> bool:
     return bool(_CONTEXT.search(sentence_lower))
 
@@ -529,9 +571,9 @@ def _raw_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int
     if _FOR_AWARD.match(tail):
         return "commended"  # "chọn được 40 tác phẩm xuất sắc để trao giải"
     after = _hits(tail)
-    if after and re.match(
-        r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)", tail
-    ):
+    if after and compiled(
+        r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)"
+    ).match(tail):
         return after[0][2]
     hits = _hits(before)
     if hits:
@@ -552,16 +594,18 @@ _FOR_AWARD = re.compile(
 )
 
 
+_CLAUSE_END = re.compile(
+    r"[;.:(]|,(?!\s*(?:\d|" + _PAIR_NOUNS + r"))|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))"
+)
+
+
 def _tail(text: str, start: int, sentence_end: int) -> str:
     """The words after an item up to its clause's end, with asides in parentheses blanked
     and coordinated figures skipped ("181 tập thể và 176 cá nhân đăng ký")."""
     seg = text[start : min(sentence_end, start + 90)]
     seg = compiled(r"\([^()]{0,80}\)").sub(lambda m: " " * len(m.group(0)), seg)
-    for m in re.finditer(
-        r"[;.:(]|,(?!\s*(?:\d|" + _PAIR_NOUNS + r"))|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))", seg
-    ):
-        return seg[: m.start()]
-    return seg
+    m = _CLAUSE_END.search(seg)
+    return seg[: m.start()] if m else seg
 
 
 _LEVELS = [
@@ -574,6 +618,10 @@ _LEVELS = [
     (r"(?:ở|tại)?\s*cơ sở", "cơ sở"),
 ]
 _LEVEL_RE = [(re.compile(r"(?i)^[^,;.\d]{0,30}?(?<![\wÀ-ỹ])" + p), lv) for p, lv in _LEVELS]
+# what each pattern's match holds, lower-cased (no "i" or "s": see extractors.regex_speed):
+# a tail lower-cased without it is not searched with the pattern
+_LEVEL_NEEDS = ["cấp"] * (len(_LEVELS) - 1) + ["cơ "]
+assert all(n in p for n, (p, _lv) in zip(_LEVEL_NEEDS, _LEVELS, strict=True))
 
 
 def read_level(text: str, item: ItemRead, sentence: tuple[int, int]) -> str | None:
@@ -581,7 +629,10 @@ def read_level(text: str, item: ItemRead, sentence: tuple[int, int]) -> str | No
     tail = text[item.end : min(sentence[1], item.end + 60)]
     tail = compiled(r"\s(?:và|với)\s|[;(]").split(tail, maxsplit=1)[0]
     tail = compiled(r"“[^”]*”").sub("", tail)
-    for pat, lv in _LEVEL_RE:
+    low = tail.lower()
+    for (pat, lv), needs in zip(_LEVEL_RE, _LEVEL_NEEDS, strict=True):
+        if needs not in low:
+            continue
         m = pat.search(tail)
         if m:
             # "cấp quận, huyện, thị xã" is the generic district level
@@ -626,6 +677,37 @@ def _sentence_index(sentences: Sequence[tuple[int, int]], pos: int) -> int:
     return len(sentences) - 1
 
 
+def _inside_finder(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
+    """``lambda pos: _inside(spans, pos)``, by bisection when the spans come one after another
+    (each ends before the next starts, as ``finditer`` gives them)."""
+    starts = [s for s, _e in spans]
+    ends = [e for _s, e in spans]
+    if any(e > s for e, s in zip(ends, starts[1:], strict=False)) or any(
+        s >= e for s, e in spans
+    ):  # pragma: no cover - spans overlap or are empty: look through them all
+        return lambda pos: _inside(spans, pos)
+
+    def inside(pos: int) -> bool:
+        i = bisect_left(starts, pos) - 1  # the last span starting before pos: only it can hold pos
+        return i >= 0 and pos < ends[i]
+
+    return inside
+
+
+def _sentence_finder(sentences: Sequence[tuple[int, int]]) -> Callable[[int], int]:
+    """``lambda pos: _sentence_index(sentences, pos)``, by bisection when the sentences come one
+    after another: the last sentence starting at or before ``pos`` (the first when none does)."""
+    starts = [s for s, _e in sentences]
+    reach = 0  # the furthest end so far
+    for s, e in sentences:
+        if s < reach:  # pragma: no cover - sentences out of order or overlapping
+            return lambda pos: _sentence_index(sentences, pos)
+        reach = max(reach, s, e)
+    if not starts:
+        return lambda pos: -1
+    return lambda pos: max(0, bisect_right(starts, pos) - 1)
+
+
 def find_stats(
     text: str,
     sentences: Sequence[tuple[int, int]],
@@ -633,12 +715,13 @@ def find_stats(
     word_after: Callable[[int], tuple[str, int] | None] | None = None,
 ) -> list[StatMention]:
     """Every campaign statistic in the text, in order, repeated facts merged."""
-    quotes = quoted_spans(text)
+    in_quotes = _inside_finder(quoted_spans(text))
+    sentence_index = _sentence_finder(sentences)
     out: list[StatMention] = []
     for idx, q in enumerate(quantities):
-        if _inside(quotes, q.num_start):
+        if in_quotes(q.num_start):
             continue
-        si = _sentence_index(sentences, q.num_start)
+        si = sentence_index(q.num_start)
         sent = sentences[si]
         item, ev_start = _item_for(text, q, quantities, idx, word_after)
         if item is None or not is_campaign_stat(text, q, item, sent):
@@ -660,8 +743,8 @@ def find_stats(
                 num_start=q.num_start,
                 sentence=si,
                 per_year=bool(
-                    re.search(
-                        r"(?i)(?:trung bình|bình quân)\s+(?:mỗi|hằng|hàng)\s+năm", text[sent[0] : q.start]
+                    compiled(r"(?i)(?:trung bình|bình quân)\s+(?:mỗi|hằng|hàng)\s+năm").search(
+                        text[sent[0] : q.start]
                     )
                 ),
             )
@@ -693,13 +776,13 @@ def _item_for(
 ) -> tuple[ItemRead | None, int]:
     """Read the item; percent figures take "số X" after them or the ratio they restate."""
     if q.percent:
-        m = compiled(r"\s*(?:số\s+|các\s+)?").match(text[q.end :])
-        pos = q.end + (m.end() if m else 0)
+        m = compiled(r"\s*(?:số\s+|các\s+)?").match(text, q.end)
+        pos = m.end() if m else q.end
         item = read_item(text, pos, word_after)
         if (
             item
             and item.head not in _EXCLUDED_HEADS
-            and compiled(r"\s*(?:số\s+|các\s+)?[a-zà-ỹđ]").match(text[q.end :])
+            and compiled(r"\s*(?:số\s+|các\s+)?[a-zà-ỹđ]").match(text, q.end)
         ):
             return item, q.start
         # "356/382 xã (tỷ lệ 93,2%)": the percent restates the ratio before it
@@ -715,9 +798,8 @@ def _item_for(
     item = read_item(text, q.end, word_after)
     if item is not None and item.head == "cuộc" and item.item == "cuộc":
         # "giám sát 10.665 cuộc": the activity comes before the number
-        m = re.search(
-            r"(?i)(giám sát|tiếp xúc|đối thoại|kiểm tra|góp ý phản biện|tuyên truyền)\s*$",
-            text[max(0, q.start - 25) : q.start],
+        m = compiled(r"(?i)(giám sát|tiếp xúc|đối thoại|kiểm tra|góp ý phản biện|tuyên truyền)\s*$").search(
+            text[max(0, q.start - 25) : q.start]
         )
         if m:
             return ItemRead(f"cuộc {m.group(1).lower()}", item.start, item.end, "cuộc"), q.start - (

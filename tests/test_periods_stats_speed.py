@@ -1,0 +1,294 @@
+"""The faster forms in the periods and statistics extractors give what the plain forms give.
+
+Each test keeps the plain form (the code before the speed-up) as its reference and compares it
+with the faster one on generated texts made of the pieces the patterns look for, with the
+letters ``re`` matches case-blindly in ways ``str.lower`` does not (``ı``, ``ſ``, ``İ``, ``K``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from extractors import attach as at
+from extractors import periods as pe
+from extractors import stats as stx
+from extractors.numbers import Quantity
+from extractors.units import UnitMention
+
+_ODD = ["ı", "ſ", "İ", "K", "Σ", "I", "S", "İ năm", "ſáu", "hıện", "haı", "mườı", "tớı", "ſau"]
+_MARKS = [" ", " ", " ", "  ", "\t", "\n", ",", ", ", ".", ". ", "-", " - ", "–", " — ", "(", ")", "/", ":"]
+_PERIOD_WORDS = [
+    *("từ", "Từ", "TỪ", "đến", "Đến", "tới", "nay", "năm", "Năm", "NĂM", "đầu", "cuối", "giữa", "hết"),
+    *("tháng", "giai đoạn", "Giai đoạn", "nhiệm kỳ", "thời kỳ", "trong", "Trong", "của", "qua", "Qua"),
+    *("6", "sáu", "Sáu", "sơ kết", "quý", "Quý", "I", "II", "III", "IV", "1", "2", "3", "4", "5", "10"),
+    *("mục tiêu", "phấn đấu", "hướng tới", "dự kiến", "chỉ tiêu", "vào", "sau", "Sau", "hơn", "gần"),
+    *("một", "hai", "ba", "bốn", "mười", "chín", "triển khai", "thực hiện", "tổ chức", "phát động"),
+    *("duy trì", "tính", "Tính", "hiện", "Hiện", "có", "đã", "đang", "nâng tổng số", "Nghị quyết"),
+    *("nghị quyết", "quyết định", "Quyết định", "chỉ thị", "kết luận", "số", "35", "35-NQ/TW"),
+]
+_YEARS = ["2010", "2018", "2020", "2021", "2023", "2024", "2025", "1999", "2050", "20", "12025"]
+
+_piece = st.one_of(*(st.sampled_from(g) for g in (_PERIOD_WORDS, _YEARS, _MARKS, _ODD)))
+_spaced = st.tuples(_piece, st.sampled_from(_MARKS)).map("".join)
+period_texts = st.one_of(
+    st.lists(_spaced, min_size=1, max_size=30).map("".join),
+    st.lists(_piece, min_size=1, max_size=40).map("".join),
+    st.text(max_size=60),
+)
+
+
+# --- periods: the plain form ---------------------------------------------------------
+
+
+def _plain_find_periods(text: str, start: int = 0, end: int | None = None) -> list[pe.PeriodMention]:
+    """``find_periods`` before the speed-up: each pattern after its gate, scanned through."""
+    end = len(text) if end is None else end
+    segment = text[start:end]
+    found: list[pe.PeriodMention] = []
+    taken: list[tuple[int, int]] = []
+    low = segment.lower()
+    for (kind, pat), gate in zip(pe._PATTERNS, pe._GATES, strict=True):
+        if gate is pe._YEAR_RANGE:
+            if not gate.search(segment):
+                continue
+        elif isinstance(gate, tuple):
+            if not any(g in low for g in gate):
+                continue
+        elif gate is not None and not gate.search(low):
+            continue
+        for m in pat.finditer(segment):
+            s, e = m.start() + start, m.end() + start
+            s += len(m.group(0)) - len(m.group(0).lstrip())
+            if kind in pe._NO_MENTION:
+                s, e = m.start("at") + start, m.end("at") + start
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if kind in pe._NO_MENTION:
+                taken.append((s, e))
+                continue
+            mention = pe._to_mention(kind, m, s, e)
+            if mention is None:
+                continue
+            taken.append((s, e))
+            found.append(mention)
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _spans(matches) -> list[tuple[int, int, tuple[str | None, ...]]]:
+    return [(m.start(), m.end(), m.groups()) for m in matches]
+
+
+@settings(max_examples=400, deadline=None)
+@given(period_texts)
+@example("Giai đoạn 2021 - 2025, từ năm 2010 đến nay, 10 năm qua, quý II/2024")
+@example("  ( 2020–2023) trong  2018-2019 năm 2020-2025 nhiệm kỳ 2020 - 2025")
+@example("İ năm 2020 sáu tháng đầu năm 2024")  # lower-cased longer: scanned through
+@example("ſau 5 năm qua, haı năm qua, hıện có, 6 tháng cuối năm")
+@example("sơ kết sáu tháng đầu năm; mười năm qua")
+def test_find_periods_matches_plain_form(text: str) -> None:
+    assert pe.find_periods(text) == _plain_find_periods(text)
+    if len(text) > 4:
+        assert pe.find_periods(text, 2, len(text) - 1) == _plain_find_periods(text, 2, len(text) - 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(period_texts)
+@example("giai đoạn 2020-2025 (2021 – 2022)")
+@example("Sơ kết 6 tháng đầu năm, mười năm qua, Chín  năm qua, 12 năm qua")
+@example("Từ đầu năm nay đến nay, từ tháng 3/2020 tới nay, từ năm 2018 đến hết năm 2023")
+@example("Nghị quyết 35-NQ/TW giai đoạn 2021 - 2025; quý III năm 2024, quý 2, QUÝ IV/2023")
+@example("Mục tiêu đến năm 2025, phấn đấu vào cuối năm 2030; nâng tổng số lên 30")
+@example("Tính đến hết năm 2023, hiện nay, hiện có; trong năm, năm nay, Sau 5 năm triển khai")
+def test_each_pattern_is_found_as_finditer_finds_it(text: str) -> None:
+    low = text.lower()
+    if len(low) != len(text):
+        return
+    scans = list(pe._scans(text, low))
+    assert len(scans) == len(pe._PATTERNS)
+    for (kind, pat), (kind2, matches) in zip(pe._PATTERNS, scans, strict=True):
+        assert kind == kind2
+        assert _spans(matches) == _spans(pat.finditer(text)), pat.pattern
+
+
+def test_start_words_cover_what_re_matches_case_blindly() -> None:
+    """Every character ``re`` matches case-blindly with a letter of a start word lower-cases to
+    one of that letter's spellings (or to more than one character: then scanned through)."""
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    letters = {c for words in pe._STARTS if words for w in words for c in w}
+    letters |= set("nămqua")  # _YEARS_PAST
+    for c in letters:
+        for m in re.finditer("(?i)" + re.escape(c), every):
+            low = m.group(0).lower()
+            assert len(low) != 1 or low in pe._CASE_TWINS.get(c, c), (c, m.group(0))
+
+
+# --- stats: the plain forms ------------------------------------------------------------
+
+
+def _plain_decree_before(before: str) -> bool:
+    return bool(stx._DECREE_BEFORE.search(before))
+
+
+_DECREE_PIECES = [
+    *("số", "Số", "SỐ", "tổng", "tổng số", "trong số", "có số", "Quyết định", "quyết định", "thứ"),
+    *("lần thứ", "khu", "khu phố", "tiểu khu", "đoàn kiểm tra", "cụm thi đua", "năm", "tháng", "lúc"),
+    *("top", "TOP", "kỳ", "Kỳ", "mục", "tổ", "xóm", "ấp", "đêm", "có", "xã", "mô hình", "đạt", "gồm"),
+]
+before_texts = st.one_of(
+    st.lists(
+        st.sampled_from([*_DECREE_PIECES, *_MARKS, *_ODD, "  ", "\n", " \n"]), min_size=0, max_size=12
+    ).map("".join),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(before_texts)
+@example("theo Quyết định số ")
+@example("tổng số ")
+@example("trong số  \n")
+@example("Năm\n")
+@example("ſố ")
+def test_decree_before_matches_plain_search(before: str) -> None:
+    assert stx._decree_before(before) == _plain_decree_before(before)
+
+
+def _plain_sentence_index(sentences: Sequence[tuple[int, int]], pos: int) -> int:
+    for i, (s, e) in enumerate(sentences):
+        if s <= pos < e or (pos < s):
+            return i if s <= pos else max(0, i - 1)
+    return len(sentences) - 1
+
+
+def _plain_inside(spans: Sequence[tuple[int, int]], pos: int) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+_cuts = st.lists(st.integers(0, 60), max_size=12).map(sorted)
+
+
+def _pairs(cuts: list[int]) -> list[tuple[int, int]]:
+    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_cuts, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=6), st.integers(-2, 64))
+def test_sentence_and_quote_lookups_match_plain_scans(
+    cuts: list[int], any_spans: list[tuple[int, int]], pos: int
+) -> None:
+    ordered = _pairs(cuts)  # one after another (possibly empty, possibly touching)
+    touching = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+    for spans in (ordered, touching, any_spans, sorted(any_spans)):
+        assert stx._sentence_finder(spans)(pos) == _plain_sentence_index(spans, pos), spans
+        assert stx._inside_finder(spans)(pos) == _plain_inside(spans, pos), spans
+
+
+_ITEM_PIECES = [
+    *("hộ", "Hộ", "HỘ", "hộ gia đình", "nhà", "Nhà văn hóa", "nhà văn hoá", "mô hình", "Mô Hình"),
+    *("lượt", "căn", "chiếc", "cây", "cây cầu", "Cây Cầu", "em", "gương", "phần quà", "tấm", "suất"),
+    *("tuyến đường", "km", "ha", "hs", "HS", "người", "tổ chức cơ sở đảng", "tin", "tiêu chí", "đơn"),
+    *("xã", "thôn", "cấp huyện", "cấp cơ sở", "ở cơ sở", "cấp quận, huyện", "cấp tỉnh", "cấp TP"),
+]
+item_texts = st.one_of(
+    st.lists(st.sampled_from([*_ITEM_PIECES, *_MARKS, *_ODD, "_", "1", "x"]), min_size=1, max_size=10).map(
+        "".join
+    ),
+    st.text(max_size=30),
+)
+
+
+def _plain_lexicon_item(text: str, pos: int) -> tuple[str, int] | None:
+    for w in stx._ITEM_WORDS_BY_INITIAL.get(text[pos : pos + 1].lower(), ()):
+        end = stx._match_word(text, pos, w)
+        if end is not None:
+            return w, end
+    return None
+
+
+def _plain_skip_classifiers(text: str, pos: int) -> int:
+    for _ in range(2):
+        for c in stx._CLASSIFIERS:
+            end = stx._match_word(text, pos, c)
+            if end is None:
+                continue
+            nxt = stx._skip_space(text, end)
+            if c == "cây" and not text[nxt:].lower().startswith("cầu"):
+                continue
+            if c in ("em", "căn", "gương", "cây", "lượt") or _plain_lexicon_item(text, nxt):
+                pos = nxt
+                break
+        else:
+            break
+    return pos
+
+
+def _plain_read_level(text: str, item: stx.ItemRead, sentence: tuple[int, int]) -> str | None:
+    tail = text[item.end : min(sentence[1], item.end + 60)]
+    tail = re.split(r"\s(?:và|với)\s|[;(]", tail, maxsplit=1)[0]
+    tail = re.sub(r"“[^”]*”", "", tail)
+    for pat, lv in stx._LEVEL_RE:
+        m = pat.search(tail)
+        if m:
+            if lv == "quận" and re.match(r"(?i)\s*,\s*huyện", tail[m.end() :]):
+                return "huyện"
+            return lv
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(item_texts)
+@example("Cây Cầu mới")
+@example("cây cầu")
+@example("hộ gia đình_")
+@example("İ hộ")
+def test_item_words_match_plain_forms(text: str) -> None:
+    for pos in range(len(text)):
+        assert stx._lexicon_item(text, pos) == _plain_lexicon_item(text, pos)
+        assert stx._skip_classifiers(text, pos) == _plain_skip_classifiers(text, pos)
+        item = stx.ItemRead("x", pos, pos, "x")
+        assert stx.read_level(text, item, (0, len(text))) == _plain_read_level(text, item, (0, len(text)))
+
+
+def _plain_percent_item(text: str, q: Quantity) -> int:
+    m = re.match(r"\s*(?:số\s+|các\s+)?", text[q.end :])
+    return q.end + (m.end() if m else 0)
+
+
+@given(st.text(alphabet=" \tsốcác\nxS", max_size=12), st.integers(0, 12))
+def test_percent_item_start_matches_slice_form(text: str, at: int) -> None:
+    q = Quantity(0, min(at, len(text)), 5.0, percent=True)
+    m = stx.compiled(r"\s*(?:số\s+|các\s+)?").match(text, q.end)
+    assert (m.end() if m else q.end) == _plain_percent_item(text, q)
+
+
+# --- attach: the plain forms --------------------------------------------------------------
+
+
+def _plain_paragraph_topics(text: str, paragraphs, mentions) -> list[tuple[int, object]]:
+    topics = []
+    for ps, pe_ in paragraphs:
+        first = [m for m in mentions if ps <= m.start < min(pe_, ps + 160) and not at._is_address(text, m)]
+        if first:
+            topics.append((ps, first[0]))
+    return topics
+
+
+_UNIT_PIECES = ["tại ", "ở ", "(", ")", "Huyện ủy ", "xã A ", "các ", "\n", "\n\n", "của ", ". ", "x" * 70]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_UNIT_PIECES), min_size=1, max_size=25).map("".join),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 12)), max_size=12),
+)
+def test_paragraph_topics_match_plain_form(text: str, spans: list[tuple[int, int]]) -> None:
+    mentions = [
+        UnitMention(s, s + n, "x", "locality", "xã", f"u{i}", None) for i, (s, n) in enumerate(sorted(spans))
+    ]
+    paras = at.paragraphs_of(text)
+    assert at.paragraph_topics(text, paras, mentions) == _plain_paragraph_topics(text, paras, mentions)
