@@ -177,6 +177,7 @@ _GLIDE_NUCLEUS = {"o": "ae", "u": "y"}  # o+a, o+e, u+y (never after q: "quý" k
 # cleaning time went to those calls).
 _TONED_NUCLEI = "".join(unicodedata.normalize("NFC", v + t) for v in "aAeEyY" for t in sorted(_TONE_MARKS))
 _FOLDABLE_WORD = re.compile(rf"(?<![^\W\d_])[^\W\d_]*[oOuU][{_TONED_NUCLEI}](?![^\W\d_])")
+_TONED_GLIDE = re.compile(f"[oOuU][{_TONED_NUCLEI}]")  # what every foldable word holds: a quick test first
 
 
 def _split_tone(ch: str) -> tuple[str, str] | None:
@@ -207,6 +208,8 @@ def fold_tone_marks(text: str) -> str:
     change; ``quý``, ``hoàn``, ``khuỷu``, ``ngoài`` and all other words do not.
     Expects NFC text.
     """
+    if not _TONED_GLIDE.search(text):
+        return text
     return _FOLDABLE_WORD.sub(lambda m: _fold_word(m.group(0)), text)
 
 

@@ -457,9 +457,11 @@ _MIN_SCORE = 0.5
 @lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """Lower case, NFC, tone placement folded as the cleaner does, dashes unified, spaces collapsed."""
-    s = fold_tone_marks(unicodedata.normalize("NFC", text)).lower()
+    s = unicodedata.normalize("NFC", text)
+    s = fold_tone_marks(s).lower()
     s = compiled(r"[\u2010-\u2015\u2212]").sub("-", s)
-    s = compiled(r"\s*-\s*").sub(" - ", s)
+    if "-" in s:  # (no dash, nothing to space)
+        s = compiled(r"\s*-\s*").sub(" - ", s)
     return " ".join(s.split())
 
 
@@ -485,11 +487,37 @@ def domain_scores(text: str) -> dict[str, float]:
     return dict(_domain_scores(text))
 
 
+@lru_cache(maxsize=1)
+def _by_first_word() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """The positions in :func:`_compiled` of the keywords by their first word; those with no word apart."""
+    index: dict[str, list[int]] = {}
+    wordless: list[int] = []
+    for i, (keyword, _, _, _) in enumerate(_compiled()):
+        first = compiled(r"\w+").search(keyword)
+        if first:
+            index.setdefault(first.group(0), []).append(i)
+        else:
+            wordless.append(i)
+    return {w: tuple(ids) for w, ids in index.items()}, tuple(wordless)
+
+
+def _candidates(s: str) -> list[int]:
+    """The keywords (positions in :func:`_compiled`, in order) that may occur in the folded ``s``.
+
+    A keyword matches as a whole word, so its first word is a whole word of ``s``: every word
+    of ``s`` stays one, or is blanked, as longer phrases are blanked (they too are whole words).
+    """
+    index, wordless = _by_first_word()
+    found = {i for w in set(compiled(r"\w+").findall(s)) for i in index.get(w, ())}
+    return sorted(found.union(wordless))
+
+
 @lru_cache(maxsize=4096)
 def _domain_scores(text: str) -> tuple[tuple[str, float], ...]:
     scores = dict.fromkeys(DOMAINS, 0.0)
     s = _fold(text)
-    for keyword, pattern, field, weight in _compiled():
+    entries = _compiled()
+    for keyword, pattern, field, weight in (entries[i] for i in _candidates(s)):
         if keyword not in s:  # a cheap substring test before the regular expression
             continue
         hits = len(pattern.findall(s))
@@ -635,8 +663,8 @@ def _first_in(name: str, fields: list[str]) -> str | None:
     """Among ``fields``, the one with a keyword earliest in ``name``."""
     s = _fold(name)
     best: tuple[int, str] | None = None
-    for _, pattern, field, _ in _compiled():
-        if field not in fields:
+    for keyword, pattern, field, _ in _compiled():
+        if field not in fields or keyword not in s:  # (a match holds the keyword)
             continue
         m = pattern.search(s)
         if m and (best is None or m.start() < best[0]):

@@ -46,12 +46,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, pairwise
 
 from corpus.normalize import fold_tone_marks
-from extractors.regex_speed import compiled
+from extractors.regex_speed import compiled, with_first_chars
 
 __all__ = [
     "CUE_NOUNS",
@@ -69,6 +71,8 @@ _RE_QUOTES = re.compile("[" + re.escape("".join(sorted(set(_QUOTES)))) + "]")
 
 CUE_NOUNS = ("mô hình", "điển hình", "giải pháp", "công trình", "chuyên đề", "sáng kiến", "cách làm")
 _CUE = r"(?:mô hình|điển hình|giải pháp|công trình|chuyên đề|sáng kiến|cách làm)"
+_CUE_WORD = with_first_chars(re.compile(rf"(?<!\w){_CUE}(?!\w)"))  # a cue noun as a word
+_CUE_LAST = re.compile(rf"({_CUE})\s*:?\s*$", flags=re.IGNORECASE)  # a cue noun ending the text
 _MIN_SYLLABLES, _MAX_SYLLABLES = 3, 45
 _MAX_TITLE_SYLLABLES = 10
 
@@ -104,7 +108,8 @@ class _Quote:
 @lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """Lower case, NFC, tone placement folded as the cleaner does ("hoà" → "hòa", "uỷ" → "ủy")."""
-    return fold_tone_marks(unicodedata.normalize("NFC", text)).lower()
+    s = unicodedata.normalize("NFC", text)
+    return fold_tone_marks(s).lower()
 
 
 def _name_key(name: str) -> str:
@@ -162,12 +167,40 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@dataclass(frozen=True, slots=True)
+class _Scopes:
+    """The scopes of a text (:func:`_scopes`), with a quick look-up of the one holding an offset."""
+
+    items: tuple[tuple[int, int], ...]
+    starts: tuple[int, ...]
+    ordered: bool  # in order and apart (each ends by the next one's start), as sentences are
+
+    def at(self, pos: int) -> tuple[int, int]:
+        """:func:`_scope_at`: the first scope holding ``pos``, else (pos, pos)."""
+        if not self.ordered:
+            return _scope_at(self.items, pos)
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.items[i][1]:
+            return self.items[i]
+        return pos, pos
+
+
 def _scopes(text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences as given, cut at line breaks, with false stops (inside brackets, after "T.P") merged."""
-    return list(_scopes_cached(text, tuple((int(s), int(e)) for s, e in sentences)))
+    return list(_scope_index(text, sentences).items)
+
+
+def _scope_index(text: str, sentences: Sequence[tuple[int, int]]) -> _Scopes:
+    return _scopes_indexed(text, tuple((int(s), int(e)) for s, e in sentences))
 
 
 @lru_cache(maxsize=8)
+def _scopes_indexed(text: str, sentences: tuple[tuple[int, int], ...]) -> _Scopes:
+    items = _scopes_cached(text, sentences)
+    ordered = all(e <= s for (_, e), (s, _) in pairwise(items))
+    return _Scopes(items, tuple(s for s, _ in items), ordered)
+
+
 def _scopes_cached(text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     base = sorted(sentences) if sentences else sentence_spans(text)
     pieces: list[tuple[int, int]] = []
@@ -193,6 +226,8 @@ def _false_stop(text: str, prev_start: int, prev_end: int, start: int) -> bool:
     prev = text[prev_start:prev_end]
     if prev.count("(") > prev.count(")"):
         return True
+    if not prev.rstrip().endswith("."):  # what the pattern needs: a stop, then only white space
+        return False
     return bool(compiled(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp)\.\s*$").search(prev))
 
 
@@ -211,10 +246,29 @@ def _find_quotes(text: str) -> list[_Quote]:
     return list(_find_quotes_cached(text))
 
 
+@dataclass(frozen=True, slots=True)
+class _Quotes:
+    """The quotes of a text in order of their start, indexed to find those overlapping a stretch."""
+
+    items: tuple[_Quote, ...]
+    starts: tuple[int, ...]  # items[i].start, non-decreasing
+    reach: tuple[int, ...]  # max(q.end for q in items[: i + 1]), non-decreasing
+
+    def overlapping(self, start: int, end: int) -> tuple[_Quote, ...]:
+        """The items, in order, that may overlap text[start:end]: all others end by ``start`` or start at ``end``."""
+        return self.items[bisect_right(self.reach, start) : bisect_left(self.starts, end)]
+
+
+@lru_cache(maxsize=8)
+def _quote_index(text: str) -> _Quotes:
+    items = _find_quotes_cached(text)
+    return _Quotes(items, tuple(q.start for q in items), tuple(accumulate((q.end for q in items), max)))
+
+
 @lru_cache(maxsize=8)
 def _find_quotes_cached(text: str) -> tuple[_Quote, ...]:
     marks = [(m.start(), m.group(0)) for m in _RE_QUOTES.finditer(text)]
-    quotes: list[_Quote] = []
+    quotes: _Quotes = []
     used: set[int] = set()
     for k, (i, ch) in enumerate(marks):
         if ch != OPEN_Q:
@@ -241,7 +295,7 @@ def _find_quotes_cached(text: str) -> tuple[_Quote, ...]:
 
 
 # Single quotes ('…', ‘…’), used by some headlines; they count only right after a cue noun.
-_SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]([^'‘’“”\n]{3,150}?)['’](?!\w)")
+_SINGLE_QUOTED = with_first_chars(re.compile(r"(?<!\w)['‘]([^'‘’“”\n]{3,150}?)['’](?!\w)"))
 
 
 def _unclosed(text: str, i: int, line_end: int, next_open: int | None) -> _Quote | None:
@@ -269,7 +323,7 @@ def _orphan(text: str, j: int) -> _Quote | None:
     is read; anything else (the tail of a nested quotation) gives None.
     """
     floor = max(text.rfind(ch, 0, j) for ch in ";:\n“”()")
-    m = _last_match(r"\bnhư\b", text[floor + 1 : j])
+    m = _last_match(compiled(r"\bnhư\b"), text[floor + 1 : j])
     start = floor + 1 + (m.end() if m else 0)
     seg = text[start:j]
     lead = compiled(r"[\s,]*").match(seg)
@@ -320,6 +374,7 @@ _CAMPAIGN_QUALIFIERS = (
     "hội thi",
     "gương",
 )
+_QUALIFIER_WORDS = tuple(q.split() for q in _CAMPAIGN_QUALIFIERS)
 _CAMPAIGN = "dân vận khéo"
 # A level, place or time after the campaign's name ("Dân vận khéo cấp tỉnh", "… năm 2024", "… tỉnh Đồng Tháp").
 _CAMPAIGN_TAIL = re.compile(
@@ -341,7 +396,7 @@ def _edit_distance(a: str, b: str) -> int:
 def is_campaign_name(name: str) -> bool:
     """The campaign's own name, in any case or spelling, or with a qualifier word ("Năm …")."""
     words = _name_key(name).split()
-    qualifiers = [q.split() for q in _CAMPAIGN_QUALIFIERS]
+    qualifiers = _QUALIFIER_WORDS
     changed = True
     while changed and words:
         changed = False
@@ -351,7 +406,8 @@ def is_campaign_name(name: str) -> bool:
             elif words[-len(q) :] == q and len(words) > len(q):
                 words, changed = words[: -len(q)], True
     key = _CAMPAIGN_TAIL.sub("", " ".join(words))
-    return len(key) >= 8 and _edit_distance(key, _CAMPAIGN) <= 2
+    # the distance is at least the difference in length: far longer or shorter keys need no table
+    return len(key) >= 8 and abs(len(key) - len(_CAMPAIGN)) <= 2 and _edit_distance(key, _CAMPAIGN) <= 2
 
 
 # Movements of national scope and army emulation titles that articles quote beside the models: a name
@@ -388,14 +444,16 @@ _HOUSE_TYPES = re.compile(
     r"^nhà (?:tình nghĩa|tình thương|đại đoàn kết|nhân ái|chữ thập đỏ|văn hóa|an toàn)$"
 )
 # Heads that make the quote something else than a model when they stand right before it.
-_REJECT_BEFORE = re.compile(
-    r"(?:phong trào(?: thi đua)?(?: yêu nước)?|cuộc vận động|các cuộc vận động|hội thi|cuộc thi|hội diễn"
-    r"|giải thưởng|danh hiệu|kỷ niệm chương|huy chương|huy hiệu|bằng khen|giấy khen|cờ thi đua"
-    r"|(?:kế hoạch|chỉ thị|nghị quyết|quyết định|kết luận|đề án|chương trình|thông báo|hướng dẫn|công văn)"
-    r"(?: (?:số|của) [^“”,;.]{0,40})?"
-    r"|phương châm|khẩu hiệu|tinh thần|lời dạy|lời bác|câu nói|chủ đề|tự xưng|theo hướng|gắn với(?: việc)?"
-    r"(?: thực hiện)?|về việc|ngày hội|lễ hội|tổ chức|cụm từ|gọi là|gọi tắt|biệt danh|tên gọi|thương hiệu"
-    r"|dự án|cuộc thi viết|tác phẩm|bài viết|cuốn sách|chuyên mục|trang|nhóm zalo|ca khúc|bài hát)\s*:?\s*$"
+_REJECT_BEFORE = with_first_chars(
+    re.compile(
+        r"(?:phong trào(?: thi đua)?(?: yêu nước)?|cuộc vận động|các cuộc vận động|hội thi|cuộc thi|hội diễn"
+        r"|giải thưởng|danh hiệu|kỷ niệm chương|huy chương|huy hiệu|bằng khen|giấy khen|cờ thi đua"
+        r"|(?:kế hoạch|chỉ thị|nghị quyết|quyết định|kết luận|đề án|chương trình|thông báo|hướng dẫn|công văn)"
+        r"(?: (?:số|của) [^“”,;.]{0,40})?"
+        r"|phương châm|khẩu hiệu|tinh thần|lời dạy|lời bác|câu nói|chủ đề|tự xưng|theo hướng|gắn với(?: việc)?"
+        r"(?: thực hiện)?|về việc|ngày hội|lễ hội|tổ chức|cụm từ|gọi là|gọi tắt|biệt danh|tên gọi|thương hiệu"
+        r"|dự án|cuộc thi viết|tác phẩm|bài viết|cuốn sách|chuyên mục|trang|nhóm zalo|ca khúc|bài hát)\s*:?\s*$"
+    )
 )
 _NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*$")
 _SPEECH_BEFORE = re.compile(
@@ -404,6 +462,7 @@ _SPEECH_BEFORE = re.compile(
 
 
 _NUMBER_WORD = r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+_NUMBERED = re.compile(rf"{_NUMBER_WORD}\s+\S+")
 
 
 def _is_motto(name: str, direct: bool = False) -> bool:
@@ -416,7 +475,7 @@ def _is_motto(name: str, direct: bool = False) -> bool:
     tested for the numbered form.
     """
     key = _fold(name).strip()
-    if re.fullmatch(rf"{_NUMBER_WORD}\s+\S+", key):
+    if _NUMBERED.fullmatch(key):
         return True
     if direct:
         return False
@@ -470,19 +529,22 @@ _NOT_DESCRIPTOR = (
     r"(?:là|của|và|như|phải|cần|nên|sẽ|đã|được|đang|có|không|thì|mà|để|với|vì|do|bị|rất|càng|luôn|này|đó"
     r"|gắn|theo|trong|cho|từ)"
 )
-_DIRECT_CUE = re.compile(
-    rf"(?<!\w)({_CUE})(?:\s*:)?(?:\s+(?!{_NOT_DESCRIPTOR}(?!\w))[^\s“”;:.,()]+){{0,4}}\s*:?\s*$"
+_DIRECT_CUE = with_first_chars(
+    re.compile(rf"(?<!\w)({_CUE})(?:\s*:)?(?:\s+(?!{_NOT_DESCRIPTOR}(?!\w))[^\s“”;:.,()]+){{0,4}}\s*:?\s*$")
 )
 _POST_CUE = re.compile(rf"^\s*(?:[-:]\s*|(?:là|được coi là|trở thành)\s+(?:một\s+)?)({_CUE})\b")
 _LIST_END = re.compile(r"…|\.\.\.|\bv\.v\b")
 _SEPARATOR = re.compile(r"^[”″]?\s*(?:[,;]|và|hoặc|cùng)?\s*(?:,\s*)?(?:và\s+)?$")
 
 
-def _masked(text: str, quotes: list[_Quote], start: int, end: int) -> str:
+def _masked(text: str, quotes: _Quotes, start: int, end: int) -> str:
     """text[start:end] with quoted names blanked, the campaign name kept as a word."""
+    near = quotes.overlapping(start, end)
+    if not near:
+        return text[start:end]
     chars = list(text[start:end])
-    for q in quotes:
-        if q.end <= start or q.start >= end:
+    for q in near:
+        if q.end <= start:  # (ends are not in order: one that ends earlier may follow one that overlaps)
             continue
         a, b = max(q.start, start), min(q.end, end)
         if is_campaign_name(text[q.name_start : q.name_end]):
@@ -516,7 +578,7 @@ def _list_cue(masked_before: str) -> str | None:
         s = s[cut + 1 :]
     for m in _LIST_MARKER.finditer(s):
         head = s[: m.start()]
-        if re.search(rf"(?<!\w){_CUE}(?!\w)", head):
+        if _CUE_WORD.search(head):
             return "list"
         if m.group(0).startswith(("như", "gồm", "bao gồm")) and re.search(
             r"(?<!\w)chương trình(?!\w)|dân vận khéo\s*,?\s*$", head
@@ -540,7 +602,7 @@ def _movement_list(masked_before: str) -> bool:
     whose examples are models, so it does not count.
     """
     s = " ".join(masked_before.split())
-    marker = _last_match(r"\bnhư\b|:", s)
+    marker = _last_match(compiled(r"\bnhư\b|:"), s)
     if marker is not None:
         end = marker.start()
         begin = max(s.rfind(ch, 0, end) for ch in ";.…")
@@ -551,7 +613,7 @@ def _movement_list(masked_before: str) -> bool:
     movement = _last_match(_MOVEMENT_NOUN, clause)
     if movement is None:
         return False
-    cue = _last_match(rf"(?<!\w){_CUE}(?!\w)", clause)
+    cue = _last_match(_CUE_WORD, clause)
     if cue is None:
         return True
     if cue.start() > movement.start():
@@ -570,14 +632,14 @@ def find_model_names(text: str, sentences: Sequence[tuple[int, int]]) -> list[Mo
     reasonable splitter; line breaks are boundaries too); when empty a plain
     splitter is used.
     """
-    scopes = _scopes(text, sentences)
-    quotes = _find_quotes(text)
+    scopes = _scope_index(text, sentences)
+    quotes = _quote_index(text)
     movements = _movement_names(text, quotes)
     found: list[ModelMention] = []
     inherited: str | None = None
     prev: _Quote | None = None
     last_model: _Quote | None = None
-    for q in quotes:
+    for q in quotes.items:
         between = text[prev.end : q.start] if prev else None
         cue = _quote_cue(text, scopes, quotes, q)
         # "phong trào “A”, “B” và “C”": coordinated items share their head; ";" starts a new item
@@ -599,17 +661,17 @@ def find_model_names(text: str, sentences: Sequence[tuple[int, int]]) -> list[Mo
     return _dedupe(found)
 
 
-def _next_item(text: str, scopes: list[tuple[int, int]], last: _Quote, q: _Quote) -> bool:
+def _next_item(text: str, scopes: _Scopes, last: _Quote, q: _Quote) -> bool:
     """``q`` is a further item of the list ``last`` belongs to: same sentence, after a ";"."""
-    if _scope_at(scopes, last.start) != _scope_at(scopes, q.start):
+    if scopes.at(last.start) != scopes.at(q.start):
         return False
     between = text[last.end : q.start]
     return ";" in between and not _LIST_END.search(between) and "\n" not in between
 
 
-def _quote_cue(text: str, scopes: list[tuple[int, int]], quotes: list[_Quote], q: _Quote) -> str | None:
+def _quote_cue(text: str, scopes: _Scopes, quotes: _Quotes, q: _Quote) -> str | None:
     """Why this quote would be a model ("mô hình", "list", "caption", …), "reject", or None."""
-    s_start, _ = _scope_at(scopes, q.start)
+    s_start, _ = scopes.at(q.start)
     line_start = text.rfind("\n", 0, q.start) + 1
     prefix_raw = text[max(s_start, q.start - 120) : q.start]
     prefix = _fold(_masked(text, quotes, max(s_start, q.start - 120), q.start)).replace(_CAMPAIGN, "dvk")
@@ -631,8 +693,8 @@ def _quote_cue(text: str, scopes: list[tuple[int, int]], quotes: list[_Quote], q
     if _list_cue(masked_before) and not _movement_list(masked_before):
         return "list"
     if _LIST_OPENER.match(masked_before) and not _movement_list(masked_before):
-        previous = _previous_sentence(text, scopes, s_start)
-        if previous and re.search(rf"(?<!\w){_CUE}(?!\w)", _fold(_masked(text, quotes, *previous))):
+        previous = _previous_sentence(text, scopes.items, s_start)
+        if previous and _CUE_WORD.search(_fold(_masked(text, quotes, *previous))):
             return "list"
     if q.kind == "closed" and not text[line_start : q.start].strip() and _is_caption(text, q):
         return "caption"
@@ -643,7 +705,7 @@ def _quote_cue(text: str, scopes: list[tuple[int, int]], quotes: list[_Quote], q
 _LIST_OPENER = re.compile(r"\s*(?:tiêu biểu|nổi bật|có thể kể đến|cụ thể)(?:\s+(?:là|như|gồm))?\s*:?\s")
 
 
-def _previous_sentence(text: str, scopes: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
+def _previous_sentence(text: str, scopes: Sequence[tuple[int, int]], start: int) -> tuple[int, int] | None:
     """The sentence before the one starting at ``start``, when it is on the same line."""
     before = [sc for sc in scopes if sc[1] <= start]
     if not before or "\n" in text[before[-1][1] : start]:
@@ -659,10 +721,10 @@ def _is_caption(text: str, q: _Quote) -> bool:
     return bool(compiled(r"\s*(?:tại|ở)\s+\w").match(text[q.end : q.end + 20]))
 
 
-def _movement_names(text: str, quotes: list[_Quote]) -> set[str]:
+def _movement_names(text: str, quotes: _Quotes) -> set[str]:
     """Names the article introduces as a movement, drive or contest somewhere."""
     out: set[str] = set()
-    for q in quotes:
+    for q in quotes.items:
         before = _fold(text[max(0, q.start - 40) : q.start])
         if compiled(r"(?:phong trào(?: thi đua)?|cuộc vận động|hội thi)\s*:?\s*$").search(before):
             out.add(_name_key(text[q.name_start : q.name_end]))
@@ -672,7 +734,7 @@ def _movement_names(text: str, quotes: list[_Quote]) -> set[str]:
 def _mention(text: str, q: _Quote, name: str, cue: str) -> ModelMention:
     ev_start, ev_end = q.start, q.end
     prefix = text[max(0, q.start - 40) : q.start]
-    m = re.search(rf"({_CUE})\s*:?\s*$", prefix, flags=re.IGNORECASE)
+    m = _CUE_LAST.search(prefix)
     if m:
         ev_start = q.start - (len(prefix) - m.start())
     owner = _owner(text, q)
@@ -708,6 +770,13 @@ _OWNER_VERB_BEFORE = re.compile(
 )
 
 
+_PAREN_OWNER = re.compile(rf"\s*\(((?:{_ORG_START}|{_PLACE}\s)[^()]*)\)")
+_RUN_BY = re.compile(rf"\s*(?:do|được)\s+((?:{_ORG_START}|{_PLACE}\s)[^;:.…()\n“”]*?)\s+{_RUN_VERB}")
+_AT_PLACE = re.compile(rf"\s*(?:tại|ở)\s+({_PLACE}\s+[^;:.…()\n,“”]+)")
+_UNIT_START = re.compile(rf"(?:{_PLACE}|{_ORG_START})\s", flags=re.IGNORECASE)
+_UNIT_WORD = re.compile(rf"(?<!\w)(?:{_PLACE}|{_ORG_START})(?!\w)", flags=re.IGNORECASE)
+_PLACE_NUMBER = re.compile(rf"{_PLACE}\s+(?:số\s+)?\d")
+_PLACE_WORD = re.compile(rf"{_PLACE}\s+\w")
 _COORDINATED_TAIL = re.compile(r"(?:\s*(?:,|\bvà\b)\s*“[^“”\n]*”)+")
 
 
@@ -721,10 +790,10 @@ def _owner(text: str, q: _Quote) -> tuple[int, int] | None:
     tail = _COORDINATED_TAIL.match(text, q.end)  # "“A”, “B” của X": the owner after the last item
     after_at = tail.end() if tail else q.end
     after = text[after_at : after_at + 160]
-    m = re.match(rf"\s*\(((?:{_ORG_START}|{_PLACE}\s)[^()]*)\)", after)
+    m = _PAREN_OWNER.match(after)
     if m:
         return after_at + m.start(1), after_at + m.end(1)
-    m = re.match(rf"\s*(?:do|được)\s+((?:{_ORG_START}|{_PLACE}\s)[^;:.…()\n“”]*?)\s+{_RUN_VERB}", after)
+    m = _RUN_BY.match(after)
     if m:
         span = _trim_owner(text, after_at + m.start(1), after_at + m.end(1))
         if span:
@@ -737,7 +806,7 @@ def _owner(text: str, q: _Quote) -> tuple[int, int] | None:
     span = _owner_before(text, q)
     if span:
         return span
-    m = re.match(rf"\s*(?:tại|ở)\s+({_PLACE}\s+[^;:.…()\n,“”]+)", after)
+    m = _AT_PLACE.match(after)
     if m:
         return _trim_owner(text, q.end + m.start(1), q.end + m.end(1))
     return None
@@ -750,7 +819,7 @@ def _owner_before(text: str, q: _Quote) -> tuple[int, int] | None:
     verb = _OWNER_VERB_BEFORE.search(seg)
     if verb:
         seg_end = floor + 1 + verb.start()
-    elif text[floor : floor + 1] == ";" and not re.search(rf"{_CUE}\s*:?\s*$", seg, flags=re.IGNORECASE):
+    elif text[floor : floor + 1] == ";" and not _CUE_LAST.search(seg):
         seg_end = q.start  # a list item "; phòng X, Bộ Y “…”"
     else:
         return None
@@ -763,7 +832,7 @@ def _owner_before(text: str, q: _Quote) -> tuple[int, int] | None:
 def _trim_owner(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Cut a raw owner span to the unit: no leading "Ở huyện X," clause, no trailing verb phrase."""
     raw = text[start:end]
-    unit = re.compile(rf"(?:{_PLACE}|{_ORG_START})\s", flags=re.IGNORECASE)
+    unit = _UNIT_START
     if not unit.match(raw) and not _PERSON.match(raw):  # "Ở huyện X, Ban Y", "Cùng ngày, phường Z"
         lead = next((c for c in compiled(r",\s+").finditer(raw) if unit.match(raw, c.end())), None)
         if lead:
@@ -783,10 +852,8 @@ def _trim_owner(text: str, start: int, end: int) -> tuple[int, int] | None:
         end = start + cut.start()
     s, e = _strip_span(text, start, end)
     owner = text[s:e]
-    named = any(ch.isupper() for ch in owner) or re.match(rf"{_PLACE}\s+(?:số\s+)?\d", owner)
-    a_unit = re.search(
-        rf"(?<!\w)(?:{_PLACE}|{_ORG_START})(?!\w)", owner, flags=re.IGNORECASE
-    ) or _PERSON.match(owner)
+    named = any(ch.isupper() for ch in owner) or _PLACE_NUMBER.match(owner)
+    a_unit = _UNIT_WORD.search(owner) or _PERSON.match(owner)
     if e <= s or not named or not a_unit or len(owner.split()) > 16:
         return None
     return s, e
@@ -794,7 +861,7 @@ def _trim_owner(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _is_place_word(raw: str, m: re.Match[str]) -> bool:
     """ ", huyện X" continues an owner ("xã Bản Bo, huyện Tam Đường"); ", tranh thủ …" does not."""
-    return bool(re.match(rf"{_PLACE}\s+\w", raw[m.start(1) :]))
+    return bool(_PLACE_WORD.match(raw[m.start(1) :]))
 
 
 # --- unquoted titles in lists of models ---------------------------------------------------------
@@ -850,20 +917,20 @@ def _may_list(sentence: str) -> bool:
     return any(w in low for w in _LIST_WORDS) and any(w in low for w in _CUE_WORDS)
 
 
-def _list_titles(text: str, scopes: list[tuple[int, int]], quotes: list[_Quote]) -> list[ModelMention]:
+def _list_titles(text: str, scopes: _Scopes, quotes: _Quotes) -> list[ModelMention]:
     """Unquoted capitalised titles in a list announced by "như" after a model noun."""
     out: list[ModelMention] = []
-    for s_start, s_end in scopes:
+    for s_start, s_end in scopes.items:
         if not _may_list(text[s_start:s_end]):
             continue
         masked = _masked(text, quotes, s_start, s_end)
         folded = _fold(masked)
         for m in _LIST_MARKER.finditer(folded):
             intro = folded[: m.end()]
-            if not re.search(rf"(?<!\w){_CUE}(?!\w)", folded[: m.start()]) or _movement_list(intro):
+            if not _CUE_WORD.search(folded[: m.start()]) or _movement_list(intro):
                 continue
             clause = folded[max(folded.rfind(ch, 0, m.start()) for ch in ",;.") + 1 : m.start()]
-            if not m.group(0).startswith("như") and not re.search(rf"(?<!\w){_CUE}(?!\w)", clause):
+            if not m.group(0).startswith("như") and not _CUE_WORD.search(clause):
                 continue  # ":" and "gồm" open a list of models only right after a model noun
             if compiled(r"lĩnh vực(?:\s+\w+){0,2}\s*$").search(folded[: m.start()]):  # a list of fields
                 continue
@@ -875,7 +942,7 @@ def _list_titles(text: str, scopes: list[tuple[int, int]], quotes: list[_Quote])
     return out
 
 
-def _titles_in(text: str, quotes: list[_Quote], start: int, end: int) -> list[ModelMention]:
+def _titles_in(text: str, quotes: _Quotes, start: int, end: int) -> list[ModelMention]:
     out: list[ModelMention] = []
     for seg_start, seg_end in _list_items(text, quotes, start, end):
         seg = text[seg_start:seg_end]
@@ -914,7 +981,7 @@ def _titles_in(text: str, quotes: list[_Quote], start: int, end: int) -> list[Mo
             name_start, name_end = _strip_span(text, name_start, trailing.start())
             name = " ".join(text[name_start:name_end].split())
         ev_end = owner[1] if owner else name_end
-        paren = re.match(rf"\s*\(((?:{_ORG_START}|{_PLACE}\s)[^()]*)\)", text[ev_end : ev_end + 80])
+        paren = _PAREN_OWNER.match(text[ev_end : ev_end + 80])
         if owner is None and paren:
             owner = (ev_end + paren.start(1), ev_end + paren.end(1))
             ev_end += paren.end()
@@ -939,10 +1006,10 @@ def _titles_in(text: str, quotes: list[_Quote], start: int, end: int) -> list[Mo
     return out
 
 
-def _list_items(text: str, quotes: list[_Quote], start: int, end: int) -> list[tuple[int, int]]:
+def _list_items(text: str, quotes: _Quotes, start: int, end: int) -> list[tuple[int, int]]:
     """Split text[start:end] at "," and ";" outside quotes and brackets."""
     inside = [False] * (end - start)
-    for q in quotes:
+    for q in quotes.overlapping(start, end):
         for i in range(max(q.start, start), min(q.end, end)):
             inside[i - start] = True
     items: list[tuple[int, int]] = []
@@ -987,9 +1054,10 @@ def model_context(text: str, sentences: Sequence[tuple[int, int]], mention: Mode
     hình: …").  Quoted names are blanked out, so that the other models of a
     list do not vote for this one's field.
     """
-    scopes = _scopes(text, sentences)
-    quotes = _find_quotes(text)
-    s_start, s_end = _scope_at(scopes, mention.start)
+    index = _scope_index(text, sentences)
+    scopes = list(index.items)
+    quotes = _quote_index(text)
+    s_start, s_end = index.at(mention.start)
     line_start = text.rfind("\n", 0, mention.start) + 1
     idx = next((i for i, sc in enumerate(scopes) if sc == (s_start, s_end)), None)
     begin = s_start

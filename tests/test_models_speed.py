@@ -1,0 +1,198 @@
+"""The faster forms in the model finder and the domain classifier give what the plain forms they replace give.
+
+Each test keeps the plain form (the code before the speed-up) as its reference and compares it
+with the faster one on generated texts made of the pieces the patterns look for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from corpus.normalize import fold_tone_marks
+from extractors import domains as dm
+from extractors import model_names as mn
+
+_WORDS = [
+    *("mô hình", "Mô hình", "điển hình", "giải pháp", "cách làm", "như", "gồm", "phong trào", "hội thi"),
+    *(
+        "Dân vận khéo",
+        "dân vận khéo",
+        "Dận vận khéo",
+        "Dân vận khéo cấp tỉnh",
+        "Năm Dân vận khéo",
+        "dân vân kheo",
+    ),
+    *("hoà", "Hoà", "thuỷ", "THUỶ", "khoẻ", "quý", "hoàn", "hòa", "uỷ ban", "xoá", "toả", "khuỷu", "hoa"),
+    *("kinh tế", "văn hóa", "xã hội", "an ninh", "quốc phòng", "nông thôn mới", "trật tự an toàn xã hội"),
+    *(
+        "an toàn",
+        "camera an ninh",
+        "covid - 19",
+        "covid-19",
+        "xanh, sạch, đẹp",
+        "xanh - sạch - đẹp",
+        "bê - tông",
+    ),
+    *("cb, cc, vc", "phòng, chống dịch", "chuyển đổi số", "sinh kế", "hộ nghèo", "lĩnh vực", "trên lĩnh vực"),
+    *("TP.", "T.P.", "Tp.", "ông A.", "(", ")", "“", "”", "″", "'", "‘", "’", "Hội Nông dân", "xã Y"),
+    *("a", "B", "x", "1", "2024", "và", "của", "tại"),
+]
+_MARKS = [" ", " ", " ", "  ", ",", ", ", ".", ". ", "\n", "-", " – ", ":", ";", "\u2212", "\t", "\x00"]
+
+_piece = st.one_of(st.sampled_from(_WORDS), st.sampled_from(_MARKS))
+_spaced = st.tuples(st.sampled_from(_WORDS), st.sampled_from(_MARKS)).map("".join)
+texts = st.one_of(
+    st.lists(_spaced, min_size=1, max_size=25).map("".join),
+    st.lists(_piece, min_size=1, max_size=40).map("".join),
+    st.text(max_size=40),
+    st.text(alphabet="oOuUaAeEyYàÀảạẻéẽỷýỳỹỵ \u0301\u0300-.", max_size=20),
+)
+
+
+# --- the plain forms ------------------------------------------------------------------------------
+
+
+def _plain_is_campaign_name(name: str) -> bool:
+    words = mn._name_key(name).split()
+    qualifiers = [q.split() for q in mn._CAMPAIGN_QUALIFIERS]
+    changed = True
+    while changed and words:
+        changed = False
+        for q in qualifiers:
+            if words[: len(q)] == q and len(words) > len(q):
+                words, changed = words[len(q) :], True
+            elif words[-len(q) :] == q and len(words) > len(q):
+                words, changed = words[: -len(q)], True
+    key = mn._CAMPAIGN_TAIL.sub("", " ".join(words))
+    return len(key) >= 8 and mn._edit_distance(key, mn._CAMPAIGN) <= 2
+
+
+def _plain_mn_fold(text: str) -> str:
+    return fold_tone_marks(unicodedata.normalize("NFC", text)).lower()
+
+
+def _plain_dm_fold(text: str) -> str:
+    s = fold_tone_marks(unicodedata.normalize("NFC", text)).lower()
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    s = re.sub(r"\s*-\s*", " - ", s)
+    return " ".join(s.split())
+
+
+def _plain_domain_scores(text: str) -> tuple[tuple[str, float], ...]:
+    scores = dict.fromkeys(dm.DOMAINS, 0.0)
+    s = _plain_dm_fold(text)
+    for keyword, pattern, field, weight in dm._compiled():
+        if keyword not in s:
+            continue
+        hits = len(pattern.findall(s))
+        if hits:
+            scores[field] += weight * hits
+            s = pattern.sub(lambda m: "\x00" * len(m.group(0)), s)
+    return tuple(scores.items())
+
+
+def _plain_first_in(name: str, fields: list[str]) -> str | None:
+    s = dm._fold(name)
+    best: tuple[int, str] | None = None
+    for _, pattern, field, _ in dm._compiled():
+        if field not in fields:
+            continue
+        m = pattern.search(s)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), field)
+    return best[1] if best else None
+
+
+def _plain_masked(text: str, quotes: tuple[mn._Quote, ...], start: int, end: int) -> str:
+    chars = list(text[start:end])
+    for q in quotes:
+        if q.end <= start or q.start >= end:
+            continue
+        a, b = max(q.start, start), min(q.end, end)
+        if mn.is_campaign_name(text[q.name_start : q.name_end]):
+            for m in mn._RE_QUOTES.finditer(text, a, b):
+                chars[m.start() - start] = " "
+        else:
+            chars[a - start : b - start] = "\x00" * (b - a)
+    return "".join(chars)
+
+
+def _plain_false_stop(text: str, prev_start: int, prev_end: int, start: int) -> bool:
+    if "\n" in text[prev_end:start]:
+        return False
+    prev = text[prev_start:prev_end]
+    if prev.count("(") > prev.count(")"):
+        return True
+    return bool(re.search(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp)\.\s*$", prev))
+
+
+# --- the comparisons ------------------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+@example("Dân vận khéo")
+@example("Dận vận khéo cấp tỉnh")
+@example("dân vận khéo năm 2024")
+@example("Năm Dân vận khéo")
+@example("dân vận khéoo")
+@example("dân vận")
+@example("Dân vận kh")
+@example("dân vận khéoab")
+@example("xân vận khéo")
+def test_is_campaign_name_as_plain(name: str) -> None:
+    assert mn.is_campaign_name.__wrapped__(name) == _plain_is_campaign_name(name)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+@example("Hoà bình, THUỶ lợi")
+@example("khuỷu tay, quý, hoàn")
+@example("THUỶ")
+@example("KHOẺ")
+@example("thuỷ")
+@example("hoà")
+def test_folds_as_plain(text: str) -> None:
+    assert mn._fold.__wrapped__(text) == _plain_mn_fold(text)
+    assert dm._fold.__wrapped__(text) == _plain_dm_fold(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+@example("trật tự an toàn xã hội và an toàn giao thông, an ninh trật tự")
+@example("xanh - sạch - đẹp, covid-19, bê-tông, cb, cc, vc")
+def test_domain_scores_as_plain(text: str) -> None:
+    assert dm._domain_scores.__wrapped__(text) == _plain_domain_scores(text)
+    assert dm._first_in(text, list(dm.DOMAINS)) == _plain_first_in(text, list(dm.DOMAINS))
+    assert dm._first_in(text, list(dm.DOMAINS[1:3])) == _plain_first_in(text, list(dm.DOMAINS[1:3]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.data())
+@example("mô hình “Dân vận khéo” và “A b c” ‘x y z’ “d e f", None)
+def test_masked_as_plain(text: str, data: st.DataObject | None) -> None:
+    index = mn._quote_index.__wrapped__(text)
+    assert index.items == mn._find_quotes_cached(text)
+    n = len(text)
+    bounds = [(a, b) for a in range(n + 1) for b in {a, min(n, a + 1), min(n, a + 2), (a + n) // 2, n}]
+    if data is not None:
+        bounds.append(tuple(sorted(data.draw(st.tuples(*[st.integers(0, len(text))] * 2)))))
+    for start, end in bounds:
+        assert mn._masked(text, index, start, end) == _plain_masked(text, index.items, start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=6), st.integers(-2, 70))
+@example("Ông A. B. đã đến. TP. Huế (nay là\nX. Y) và", [], 10)
+def test_scopes_as_plain(text: str, sentences: list[tuple[int, int]], pos: int) -> None:
+    sentences = [(min(s, len(text)), min(e, len(text))) for s, e in sentences]
+    index = mn._scopes_indexed.__wrapped__(text, tuple(sentences))
+    for p in (pos, *(s for s, _ in index.items), *(e for _, e in index.items)):
+        assert index.at(p) == mn._scope_at(list(index.items), p)
+    for a in range(len(text) + 1):
+        for b in (a, min(len(text), a + 3), len(text)):
+            assert mn._false_stop(text, 0, a, b) == _plain_false_stop(text, 0, a, b)
