@@ -14,7 +14,7 @@ pipeline under their own names.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -111,10 +111,14 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _sentence_of(sents: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(sents):
-        if s <= pos < e:
-            return i
-    return max(0, sum(1 for s, _e in sents if s <= pos) - 1)
+    """The sentence holding ``pos`` (else the last one starting before it, else the first).
+
+    ``sents`` are in text order and do not overlap (:func:`_sentences`): the sentence holding
+    ``pos`` is then the last one starting at or before it, found by bisection."""
+    return max(0, bisect_right(sents, (pos, _AFTER_ANY_END)) - 1)
+
+
+_AFTER_ANY_END = float("inf")
 
 
 def _prov(sents: list[tuple[int, int]], start: int, end: int, name: str) -> Provenance:

@@ -211,3 +211,23 @@ def test_records_doc_sentences_without_tokens_on_real_articles() -> None:
     for f in files:
         text = f.read_text(encoding="utf-8")
         assert_records_doc_matches_full_doc(text, tokenize(text, "pyvi"))
+
+
+def _sentence_of_linear(sents: list[tuple[int, int]], pos: int) -> int:
+    """The earlier form of ``extractors.components._sentence_of``: a scan of every sentence."""
+    for i, (s, e) in enumerate(sents):
+        if s <= pos < e:
+            return i
+    return max(0, sum(1 for s, _e in sents if s <= pos) - 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=" \n\t", max_size=3), st.lists(st.tuples(_PIECES, _STOPS, _SPACES), max_size=14))
+def test_sentence_of_by_bisection(lead: str, parts: list[tuple[str, str, str]]) -> None:
+    from extractors.components import _sentence_of
+
+    text = lead + "".join(a + b + c for a, b, c in parts)
+    sents = records_doc(Vocab(), text, tokenize(text, "pyvi", only=[])).user_data["dvk_sentences"]
+    sents = sents or [(0, len(text))]
+    for pos in range(-1, len(text) + 2):
+        assert _sentence_of(sents, pos) == _sentence_of_linear(sents, pos)
