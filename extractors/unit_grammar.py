@@ -973,11 +973,21 @@ def _locality_candidates(text: str) -> list[Cand]:
     return out
 
 
-_GENERIC_BEFORE = re.compile(
-    r"(?:\b(?:các|cấp|những|mỗi|từng|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|số|nhiều|giữa|liên|"
-    r"trở thành|thành|là|với|gồm|và|hoặc|nông|xã,|phường,|quận,|huyện,|cơ|văn|bản|thị|đặc|trấn,)|\d+|/)\s*$",
-    re.IGNORECASE,
+_GENERIC_WORDS = (
+    *("các", "cấp", "những", "mỗi", "từng", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám"),
+    *("chín", "mười", "số", "nhiều", "giữa", "liên", "trở thành", "thành", "là", "với", "gồm", "và"),
+    *("hoặc", "nông", "xã,", "phường,", "quận,", "huyện,", "cơ", "văn", "bản", "thị", "đặc", "trấn,"),
 )
+_GENERIC_BEFORE = re.compile(r"(?:\b(?:" + "|".join(_GENERIC_WORDS) + r")|\d+|/)\s*$", re.IGNORECASE)
+# a match ends where the trailing spaces start, and starts at most this far before (a word, case-blind
+# one character for one; a digit; "/")
+_GENERIC_REACH = max(len(w) for w in _GENERIC_WORDS)
+
+
+def _generic_before(before: str) -> bool:
+    """``_GENERIC_BEFORE.search(before)``, tried only where a match can start: the last
+    ``_GENERIC_REACH`` characters before the trailing spaces (``\\b`` still sees the character before)."""
+    return _GENERIC_BEFORE.search(before, max(0, len(before.rstrip()) - _GENERIC_REACH)) is not None
 _GENERIC_AFTER = re.compile(
     r"^\s*(?:,\s*(?:thị xã|thị trấn|quận|huyện|xã|phường|thành phố|tỉnh|TP)\b|/|và\s+(?:tương đương|thị xã|"
     r"thị trấn|quận|huyện|xã|phường|thành phố|tỉnh)\b|hội\b|viên\b|đoàn\b|nhà\b|đội\b|lộ\b|điểm\b|"
@@ -994,7 +1004,7 @@ def _implicit_ok(text: str, start: int, end: int, utype: str, written: str) -> b
         return False
     before = text[max(0, start - 20) : start]
     after = text[end : end + 25]
-    if _GENERIC_BEFORE.search(before) or _GENERIC_AFTER.match(after):
+    if _generic_before(before) or _GENERIC_AFTER.match(after):
         return False
     # a lower-case type word directly after a capitalised word is part of a name ("Hội Phụ nữ xã" is fine)
     return not (utype == "xã" and compiled(r"\s*hội").match(after))

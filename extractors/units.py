@@ -204,7 +204,14 @@ def _first_seen(cands: list[Cand]) -> dict[str, int]:
 
 
 _RUN_RE = re.compile(CAP_FIRST + r"(?:[ ]" + CAP + r")*")  # CAP_FIRST: CAP, found faster first
-_HONORIFIC_BEFORE = re.compile(r"(?:ông|bà|anh|chị|đồng chí|em|cô|chú)\s+$")
+_HONORIFIC_WORDS = ("ông", "bà", "anh", "chị", "đồng chí", "em", "cô", "chú")
+
+
+def _honorific_before(prev: str) -> bool:
+    """``re.search(r"(?:ông|bà|…|chú)\\s+$", prev)``: ``prev`` ends on one of the words and at least
+    one space (``str.rstrip`` strips what ``\\s`` matches)."""
+    head = prev.rstrip()
+    return len(head) < len(prev) and head.endswith(_HONORIFIC_WORDS)
 
 
 @lru_cache(maxsize=8)  # the same runs for both rounds of article_context
@@ -226,7 +233,7 @@ def _untyped_runs(text: str, limit: int) -> tuple[tuple[int, int, tuple[str, ...
         if gz.canonical_province(name) or media_before(text, s):
             continue  # provinces are handled (or deliberately skipped) by the bare-province pass
         prev = text[max(0, s - 12) : s].lower()
-        if _HONORIFIC_BEFORE.search(prev):
+        if _honorific_before(prev):
             continue
         out.append((s, e, tuple(words), name, fold(name)))
     return tuple(out)
@@ -543,10 +550,12 @@ _TITLE_BEFORE = re.compile(
     r"(?:Bí thư|Chủ tịch|Trưởng [Bb]an|Trưởng|Ủy viên|Giám đốc|Chỉ huy trưởng|Chính ủy|Tư lệnh|Chủ nhiệm|"
     r"[Ll]ãnh đạo|[Đđ]ại diện|Thành viên|Thủ trưởng|Phó)(?:\s+[Tt]hường trực)?\s*,?\s*$"
 )
-_LOCATIVE = re.compile(
-    r"(?:^|\s)(?:tại|ở|trên địa bàn|địa bàn|thuộc|đến|về|khu vực|cho|vào|của|từ|giữa)\s", re.IGNORECASE
-)
-_REQUEST_BEFORE = re.compile(r"(?:đề nghị|yêu cầu|giao cho|kiến nghị)\s*$")
+_LOCATIVE_WORDS = r"(?:tại|ở|trên địa bàn|địa bàn|thuộc|đến|về|khu vực|cho|vào|của|từ|giữa)"
+_LOCATIVE = re.compile(r"(?:^|\s)" + _LOCATIVE_WORDS + r"\s", re.IGNORECASE)
+# _LOCATIVE's two branches apart: ``re`` skips ahead to a space for the second one
+_LOCATIVE_AT_START = re.compile(_LOCATIVE_WORDS + r"\s", re.IGNORECASE)
+_LOCATIVE_AFTER_SPACE = re.compile(r"\s" + _LOCATIVE_WORDS + r"\s", re.IGNORECASE)
+_REQUEST_WORDS = ("đề nghị", "yêu cầu", "giao cho", "kiến nghị")
 _REPORT_WORDS = ("cho biết", "báo cáo", "thông tin")
 _REPORT_AFTER = re.compile(r"^\s*(?:[^\W\d_][\w ]{0,30})?\s*(?:" + "|".join(_REPORT_WORDS) + ")")
 _CAMPAIGN_NUMBER = re.compile(r"\d[\d.,]*\s+(?:" + _CAMPAIGN_NOUNS + r")")
@@ -556,6 +565,32 @@ _GROUP_INTRO = re.compile(
 _COMMEND = re.compile(r"\b(?:tặng|trao|khen thưởng|tuyên dương|biểu dương|công nhận|bằng khen|giấy khen)\b")
 _HONOUR_MARKER = re.compile(r"\b(?:cho|trong đó có|gồm|là)(?:\s+các)?\b")
 _EXAMPLES = re.compile(r"(?:mô hình|điển hình)[^.\n]*?\b(?:như|gồm)\b\s*:?", re.IGNORECASE)
+
+
+def _locatives(s: str) -> list[re.Match[str]]:
+    """``list(_LOCATIVE.finditer(s))``: a match at the start (the ``^`` branch, tried there first),
+    then the ``\\s`` branch's matches after it (``^`` matches nowhere else)."""
+    first = _LOCATIVE_AT_START.match(s)
+    if first is None:
+        return list(_LOCATIVE_AFTER_SPACE.finditer(s))
+    return [first, *_LOCATIVE_AFTER_SPACE.finditer(s, first.end())]
+
+
+def _requested(before: str) -> bool:
+    """``_REQUEST_BEFORE.search(before)`` (``(?:đề nghị|…)\\s*$``): the text ends on one of the words
+    and spaces (``str.rstrip`` strips what ``\\s`` matches)."""
+    return before.rstrip().endswith(_REQUEST_WORDS)
+
+
+def _has_examples(s: str) -> bool:
+    """``_EXAMPLES.search(s)``, skipped when the lower-cased ``s`` holds no "hình" followed by a
+    "như" or a "gồm": every match holds them in that order, and each of their letters is matched
+    case-blind only by letters that ``str.lower`` maps to it (see ``regex_speed.literal_gate``)."""
+    low = s.lower()
+    i = low.find("hình")
+    if i < 0 or (low.find("như", i) < 0 and low.find("gồm", i) < 0):
+        return False
+    return _EXAMPLES.search(s) is not None
 
 
 # "(?<=[.!?…])\s+(?=[A-Z“"0-9])|\n+" with its first character (a space) taken first: the same
@@ -703,7 +738,7 @@ def _model_link(pre: str, max_words: int) -> bool:
         return True
     if re.search(r"mô hình(?:\s+[^\s,;.]+){0," + str(max_words) + r"}\s*$", pre):
         return True
-    return bool(_EXAMPLES.search(pre)) and not re.search(
+    return _has_examples(pre) and not re.search(
         r"\b(?:hộ|gia đình|ông|bà|cháu)\b(?:\s+[^\s,;]+){0,4}\s*,?\s*$", pre
     )
 
@@ -763,7 +798,7 @@ def _mention_signals(
         sig.positive.append("honoured")
         return sig
     locative = False
-    loc = list(_LOCATIVE.finditer(clause_before))
+    loc = _locatives(clause_before)
     if loc:
         word = loc[-1].group(0).strip()
         words = compiled(r"[^\s,()]+").findall(clause_before[loc[-1].end() :])
@@ -794,7 +829,7 @@ def _mention_signals(
     ):
         sig.negative.append("member")
         locative = True
-    if _REQUEST_BEFORE.search(before):
+    if _requested(before):
         sig.negative.append("request")
     agent = _search_agent(clause_before)
     clause_initial = bool(
@@ -842,7 +877,7 @@ def _mention_signals(
         sig.positive.append("report")
     if _search_group_intro(_strip_units(text, sent[0], m.start, ms, starts)):
         sig.positive.append("group")
-    if _EXAMPLES.search(before) and not in_parens and not title:
+    if not in_parens and not title and _has_examples(before):
         sig.positive.append("example")
     return sig
 

@@ -226,3 +226,57 @@ _heading_words = st.sampled_from(
 @given(st.lists(_heading_words, max_size=32).map(" ".join) | texts)
 def test_is_heading(line: str) -> None:
     assert ug._is_heading(line) == _old_is_heading(line)
+
+
+# the round-two forms against the patterns they replace
+_OLD_GENERIC_BEFORE = re.compile(
+    r"(?:\b(?:các|cấp|những|mỗi|từng|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|số|nhiều|giữa|liên|"
+    r"trở thành|thành|là|với|gồm|và|hoặc|nông|xã,|phường,|quận,|huyện,|cơ|văn|bản|thị|đặc|trấn,)|\d+|/)\s*$",
+    re.IGNORECASE,
+)
+_OLD_HONORIFIC_BEFORE = re.compile(r"(?:ông|bà|anh|chị|đồng chí|em|cô|chú)\s+$")
+_OLD_REQUEST_BEFORE = re.compile(r"(?:đề nghị|yêu cầu|giao cho|kiến nghị)\s*$")
+_WORDS_BEFORE = st.lists(
+    st.sampled_from(
+        [
+            "các",
+            "Các",
+            "CẤP",
+            "trở thành",
+            "xã,",
+            "ông",
+            "Bà",
+            "đồng chí",
+            "đề nghị",
+            "giao cho",
+            "tại",
+            "Ở",
+            "trên địa bàn",
+            "mô hình",
+            "điển hình",
+            "như",
+            "GỒM",
+            "12",
+            "/",
+            "x",
+            "İ",
+            "ſố",
+            "Hà Nội",
+            ",",
+            ".",
+        ]
+    )
+    .flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(["", " ", "  ", "\n", "\t", " \n"])))
+    .map("".join),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDS_BEFORE | texts)
+def test_round_two_forms_match_the_patterns(text: str) -> None:
+    assert ug._generic_before(text) == bool(_OLD_GENERIC_BEFORE.search(text))
+    assert u._honorific_before(text) == bool(_OLD_HONORIFIC_BEFORE.search(text))
+    assert u._requested(text) == bool(_OLD_REQUEST_BEFORE.search(text))
+    assert u._has_examples(text) == bool(u._EXAMPLES.search(text))
+    assert [m.span() for m in u._locatives(text)] == [m.span() for m in u._LOCATIVE.finditer(text)]
