@@ -988,6 +988,8 @@ def _generic_before(before: str) -> bool:
     """``_GENERIC_BEFORE.search(before)``, tried only where a match can start: the last
     ``_GENERIC_REACH`` characters before the trailing spaces (``\\b`` still sees the character before)."""
     return _GENERIC_BEFORE.search(before, max(0, len(before.rstrip()) - _GENERIC_REACH)) is not None
+
+
 _GENERIC_AFTER = re.compile(
     r"^\s*(?:,\s*(?:thị xã|thị trấn|quận|huyện|xã|phường|thành phố|tỉnh|TP)\b|/|và\s+(?:tương đương|thị xã|"
     r"thị trấn|quận|huyện|xã|phường|thành phố|tỉnh)\b|hội\b|viên\b|đoàn\b|nhà\b|đội\b|lộ\b|điểm\b|"

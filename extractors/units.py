@@ -577,8 +577,8 @@ def _locatives(s: str) -> list[re.Match[str]]:
 
 
 def _requested(before: str) -> bool:
-    """``_REQUEST_BEFORE.search(before)`` (``(?:đề nghị|…)\\s*$``): the text ends on one of the words
-    and spaces (``str.rstrip`` strips what ``\\s`` matches)."""
+    """``re.search(r"(?:đề nghị|…|kiến nghị)\\s*$", before)``: the text ends on one of the words and
+    spaces (``str.rstrip`` strips what ``\\s`` matches)."""
     return before.rstrip().endswith(_REQUEST_WORDS)
 
 
