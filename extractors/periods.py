@@ -193,6 +193,7 @@ _SPACE = re.compile(r"\s")
 # before it (a leading word, spaces, "(") is made of these characters, matched as the pattern does
 _RANGE_LEAD = re.compile(r"(?i)[\s(" + "".join(sorted(set("giaiđoạnnhiệmkỳthờikỳnămtrong"))) + "]")
 _RANGE_AT = 4
+assert _PATTERNS[_RANGE_AT][0] == "range" and _STARTS[_RANGE_AT] is None
 
 
 def _year_ranges(rx: re.Pattern[str], segment: str) -> Iterator[re.Match[str]]:
@@ -216,6 +217,8 @@ def _year_ranges(rx: re.Pattern[str], segment: str) -> Iterator[re.Match[str]]:
 # "10 năm qua" (``_PATTERNS[_PAST_AT]``): a number of one to four characters, spaces, "năm qua"
 _YEARS_PAST = re.compile(r"năm\s+qua")
 _PAST_AT = 11
+assert _PATTERNS[_PAST_AT][0] == "relative" and _STARTS[_PAST_AT] is None
+assert [i for i, st in enumerate(_STARTS) if st is None] == [_RANGE_AT, _PAST_AT]
 _LONGEST_NUMBER = 4  # "mười", "chín"; digits: two
 
 

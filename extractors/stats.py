@@ -18,7 +18,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from re import _parser as _re_parser  # type: ignore[attr-defined]  # widths of patterns
 
 from extractors.numbers import Quantity
 from extractors.regex_speed import compiled, with_first_chars
@@ -357,14 +356,17 @@ _DECREE_WORDS = (
 _DECREE_BEFORE = re.compile(rf"(?i)(?:{_DECREE_WORDS})\s*$")
 
 
+_NEGATIVE_BEHIND = re.compile(r"\(\?<![^()]*\)")
+
+
 def _behind_any(alternatives: str) -> re.Pattern[str]:
     """A pattern matching (empty) where one of ``alternatives`` (``|``-joined, each of one
     width, none holding ``|``) ends: look-behinds, one per width."""
     by_width: dict[int, list[str]] = {}
     for alt in alternatives.split("|"):
-        lo, hi = _re_parser.parse(alt, re.IGNORECASE).getwidth()
-        assert lo == hi, alt
-        by_width.setdefault(lo, []).append(alt)
+        literal = _NEGATIVE_BEHIND.sub("", alt)  # a look-behind is zero-width
+        assert not set(literal) & set(".^$*+?{}[]\\|()"), alt  # plain words: their width is their length
+        by_width.setdefault(len(literal), []).append(alt)
     return re.compile("(?i)" + "|".join(f"(?<={'|'.join(alts)})" for _w, alts in sorted(by_width.items())))
 
 
