@@ -10,10 +10,16 @@ timing (model loading excluded from both):
 2. ``rerun, <component> changed``: ``dvk rerun`` after a simulated change of one rule
    component (a copy of the extractor whose ``rule.<component>`` version is bumped), for
    each component in turn, each on top of the last (as successive releases would): every
-   article is stale; the components that changed, and those that read what they write,
-   run again on the cached tokens, the others' results come from the stored layers;
-3. ``rerun, every rule component changed``: ``dvk.rules`` bumped (nothing reusable but
-   the tokens);
+   article is stale; the components that changed run again on the cached tokens, and those
+   that read what they write when that differs from what the stored layers hold (a bumped
+   version alone changes no output: this is the cost of a rule fix for the articles it does
+   not touch); the others' results come from the stored layers, and an article whose records
+   came out the same keeps its stored rows;
+2b. ``rerun, dvk_units changed its output in 1 article of 10``: a real change (the unit
+   grammar sees only the first unit mention of one article in ten): those articles' models
+   and statistics run again, and their rows are made again where the records changed;
+3. ``rerun, every rule component changed``: ``dvk.rules`` bumped (every component runs again
+   on the cached tokens; rows are kept where the records came out the same);
 4. the same after deleting ``token_cache`` and ``layers`` (tokenizing again);
 5. ``rerun, nothing changed``: the versions as stored: every article is skipped.
 
@@ -31,6 +37,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -127,6 +134,34 @@ def main(argv: Sequence[str] | None = None) -> None:
             assert res.n_new == n, (name, res)
             passes.append((f"rerun, `{name}` changed", t))
             current = ex.versions
+        # a real rule change: the unit grammar now sees only the first unit mention of 1 article in 10
+        from extractors import units
+        from pipeline import orchestrate
+
+        real, real_normalise = units.article_context, orchestrate.normalise_extraction
+        remade = [0]
+
+        def one_in_ten(text, title=None):
+            ctx = real(text, title)
+            if zlib.crc32(text.encode("utf-8")) % 10 == 0:
+                ctx.mentions = ctx.mentions[:1]
+            return ctx
+
+        def counted(*a, **k):  # the articles whose rows are made again
+            remade[0] += 1
+            return real_normalise(*a, **k)
+
+        units.article_context, orchestrate.normalise_extraction = one_in_ten, counted
+        try:
+            ex = changed(current, "rule.dvk_units", "+one-in-ten")
+            t, res = timed(rerun_pipeline, out, extractor=ex)
+        finally:
+            units.article_context, orchestrate.normalise_extraction = real, real_normalise
+        assert res.n_new == n, res
+        passes.append(
+            (f"rerun, `dvk_units` changed its output in 1 article of 10 (rows of {remade[0]} made again)", t)
+        )
+        current = ex.versions
         ex = changed(current, "dvk.rules", "+bench")  # every component's layers are stale
         t_all, res = timed(rerun_pipeline, out, extractor=ex)
         assert res.n_new == n, res

@@ -14,8 +14,9 @@ reads and what it writes on the Doc (``doc._.<attr>``), and
   *snapshot*, frozen before later components see them); an article's snapshots, the
   component versions that made them and a *base key* (its text, tokens and metadata)
   make its *layers* (:func:`pack`), stored with its rows.
-- On a rerun, :func:`redo_plan` says which components must run again: those whose
-  version changed, and every component that reads what one of them writes.  The
+- On a rerun, :class:`Replay` says which components must run again: those whose
+  version changed, and a component that reads what one of them writes when that came out
+  different from the snapshot (:func:`redo_plan` is the most that can run).  The
   others' values are restored from their snapshots instead of being computed.  A
   changed base key, a missing snapshot or a pipeline with components that declare
   nothing (the trained ones of ``--extractors ml|hybrid``) redo everything.
@@ -181,6 +182,100 @@ def needed_snapshots(
     by_name = {c.name: c for c in components}
     wanted = set(outputs).union(*(by_name[n].reads for n in redo if n in by_name))
     return {n for n in pipeline if n not in redo and n in by_name and wanted.intersection(by_name[n].writes)}
+
+
+class Replay:
+    """One rerun's walk through the pipeline, with *early cutoff*: a component runs again only
+    when its version changed (or it has no snapshot) or when one of the attributes it reads
+    now holds a value other than the one its snapshot was made from.
+
+    :func:`redo_plan` is the most that can run again; here a component that runs again and
+    writes what its snapshot holds (compared as bytes, then attribute by attribute as values)
+    leaves what reads it alone: a rule fix that changes a few articles' units redoes the models
+    and statistics of those articles only.  Every component is a function of the base (text, tokens,
+    metadata), of the attributes it declares it reads and of its own version, so a snapshot
+    made from equal inputs by the same version is what running it again would give.
+
+    The values of components not run stay in their snapshots until something reads them
+    (:meth:`restore_for`): an attribute's value is that of the last component before the
+    reader that wrote it.
+    """
+
+    def __init__(
+        self,
+        pipeline: Sequence[str],
+        components: Sequence[Declared],
+        current: Mapping[str, str],
+        earlier: Layers | None,
+    ) -> None:
+        self._by_name = {c.name: c for c in components}
+        self._current = current
+        # no usable snapshots, or a component declaring nothing: everything runs
+        usable = earlier is not None and all(n in self._by_name for n in pipeline)
+        self._earlier = earlier if usable else None
+        self._dirty: set[str] = set()  # attributes whose value differs from the snapshots'
+        self._held: dict[str, str] = {}  # attribute -> component whose snapshot holds its value
+
+    def must_run(self, name: str) -> bool:
+        """Whether ``name`` runs (when not, call :meth:`skipped`; when it does, :meth:`ran`)."""
+        earlier, c = self._earlier, self._by_name.get(name)
+        if earlier is None or c is None or name not in earlier.snapshots:
+            return True
+        return earlier.versions.get(name) != self._current.get(name) or bool(c.reads & self._dirty)
+
+    def skipped(self, name: str) -> bytes:
+        """``name`` did not run: its snapshot holds its values (returned, to keep)."""
+        for attr in self._by_name[name].writes:
+            self._held[attr] = name
+        return self._earlier.snapshots[name]  # type: ignore[union-attr]
+
+    def ran(self, name: str, values: Mapping[str, object]) -> bytes:
+        """``name`` ran and wrote ``values``: their snapshot (returned, to keep); what it wrote is
+        dirty unless it equals what the earlier snapshot holds."""
+        snap = snapshot(values)
+        c = self._by_name.get(name)
+        if c is None:
+            return snap
+        for attr in c.writes:
+            self._held.pop(attr, None)  # the Doc holds the current value
+        old = self._earlier.snapshots.get(name) if self._earlier is not None else None
+        self._dirty.update(_changed(old, snap, values) if old is not None else values)
+        return snap
+
+    def restore_for(self, attrs: Iterable[str]) -> dict[str, object]:
+        """The values of ``attrs`` that are still held in snapshots (each snapshot read once);
+        set them on the Doc before what reads them runs."""
+        wanted: dict[str, list[str]] = {}
+        for attr in attrs:
+            name = self._held.pop(attr, None)
+            if name is not None:
+                wanted.setdefault(name, []).append(attr)
+        out: dict[str, object] = {}
+        for name, names in wanted.items():
+            values = restore(self._earlier.snapshots[name])  # type: ignore[union-attr]
+            out.update((a, values[a]) for a in names)
+        return out
+
+    def unchanged(self, attrs: Iterable[str]) -> bool:
+        """Whether ``attrs`` hold what the earlier snapshots held (False with none to compare)."""
+        return self._earlier is not None and self._dirty.isdisjoint(attrs)
+
+    def held(self) -> list[str]:
+        """The attributes whose values are still only in snapshots."""
+        return list(self._held)
+
+
+def _changed(old: bytes, new: bytes, values: Mapping[str, object]) -> list[str]:
+    """The attributes of ``values`` (whose snapshot is ``new``) that differ from what the snapshot
+    ``old`` holds: none when the bytes are equal; else compared value by value (pickles of equal
+    values can differ in how they share objects)."""
+    if old == new:
+        return []
+    try:
+        before = restore(old)
+    except Exception:  # noqa: BLE001 - an unreadable snapshot is a changed one
+        return list(values)
+    return [a for a, v in values.items() if a not in before or before[a] != v]
 
 
 # --------------------------------------------------------------------------- packing

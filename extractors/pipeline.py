@@ -137,7 +137,7 @@ class Extractor:
         (e.g. from the token cache; :class:`Token` or (start, end) offsets); the Doc is
         then built from them instead of calling the backend, with the same result.  ``reuse``: layers of an earlier
         extraction of the same text, tokens and metadata; the components that
-        :func:`extractors.layers.redo_plan` does not redo get their values from them
+        :class:`extractors.layers.Replay` does not run again get their values from them
         (their span groups are then not set).  ``capture``: a dict that receives each
         component's snapshot (:func:`extractors.layers.snapshot`).  ``records_only``: the
         caller wants the records, not the Doc's tokens or span groups
@@ -166,27 +166,19 @@ class Extractor:
             return doc
         current = self.component_versions()
         doc.user_data["dvk_versions"] = current  # what extract() packs with the snapshots
-        redo = layers.redo_plan(
-            self.nlp.pipe_names, _DECLARED, current, reuse.versions if reuse is not None else None
-        )
-        # a records-only caller reads the records: other layers are restored only if a redone component reads them
-        restore = (
-            layers.needed_snapshots(self.nlp.pipe_names, _DECLARED, redo, _OUTPUTS)
-            if records_only
-            else set(self.nlp.pipe_names) - redo
-        )
+        replay = layers.Replay(self.nlp.pipe_names, _DECLARED, current, reuse)
         for name, proc in self.nlp.pipeline:
-            if name in redo:
+            if not replay.must_run(name):
+                snap = replay.skipped(name)
+            else:
+                _set(doc, replay.restore_for(_READS.get(name, replay.held())))
                 doc = proc(doc)
-                if capture is not None and name in _WRITES:
-                    capture[name] = layers.snapshot({a: getattr(doc._, a) for a in _WRITES[name]})
-                continue
-            snap = reuse.snapshots[name]  # type: ignore[union-attr]
-            if name in restore:
-                for attr, value in layers.restore(snap).items():
-                    setattr(doc._, attr, value)
-            if capture is not None:
+                snap = replay.ran(name, {a: getattr(doc._, a) for a in _WRITES.get(name, ())})
+            if capture is not None and name in _WRITES:
                 capture[name] = snap
+        # a records-only caller reads the records; any other caller the whole Doc
+        _set(doc, replay.restore_for(_OUTPUTS if records_only else replay.held()))
+        doc.user_data["dvk_same_records"] = replay.unchanged(_OUTPUTS)
         return doc
 
     def base_key(self, article: Article, tokens_key: str) -> str:
@@ -211,8 +203,9 @@ class Extractor:
         ``keep_layers``: the base key of the article's layers (:meth:`base_key`); when given,
         the extraction carries its layers (``Extraction.layers``, packed) and ``reuse``
         (packed layers of an earlier extraction, e.g. from the dataset) is used when their
-        base key is the same.  Only a pipeline whose components all declare what they read
-        and write keeps layers (the rule components; not the trained ones).
+        base key is the same; ``Extraction.same_records`` then says whether the records are
+        those of the earlier extraction.  Only a pipeline whose components all declare what they
+        read and write keeps layers (the rule components; not the trained ones).
         """
         if keep_layers is None or not self.keeps_layers():
             doc = self.process(article, tokens, records_only=True)
@@ -225,6 +218,7 @@ class Extractor:
         out = _extraction(doc)
         current = doc.user_data["dvk_versions"]
         out.layers = layers.pack(layers.Layers(keep_layers, {n: current[n] for n in capture}, capture))
+        out.same_records = doc.user_data["dvk_same_records"]
         return out
 
     def keeps_layers(self) -> bool:
@@ -234,7 +228,13 @@ class Extractor:
 
 _DECLARED = layers.declared(components.RULE_COMPONENTS)
 _WRITES = {c.name: c.writes for c in _DECLARED}
+_READS = {c.name: c.reads for c in _DECLARED}
 _OUTPUTS = ("stats", "models", "units")  # what _extraction reads
+
+
+def _set(doc, values: dict[str, object]) -> None:
+    for attr, value in values.items():
+        setattr(doc._, attr, value)
 
 
 def _extraction(doc) -> Extraction:

@@ -143,3 +143,6 @@ class Extraction:
     units: list[UnitRecord]
     # what a rerun may reuse (extractors.layers, packed); not a record, never exported
     layers: bytes | None = field(default=None, compare=False, repr=False)
+    # True when the records equal those of the earlier extraction whose layers were reused (a
+    # rerun may then keep the rows stored from them); not a record, never exported
+    same_records: bool = field(default=False, compare=False, repr=False)

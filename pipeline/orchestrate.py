@@ -271,9 +271,14 @@ def _extract(
     extraction keeps the layers of the raw one.
     """
     extraction, new_tokens = extract_with_cache(store, extractor, article, layers=layers)
+    return _normalised(extraction, article), new_tokens
+
+
+def _normalised(extraction: Extraction, article: Article) -> Extraction:
+    """The normalised records of an extraction (keeping its layers)."""
     normalised = normalise_extraction(extraction, article.published)
     normalised.layers = extraction.layers
-    return normalised, new_tokens
+    return normalised
 
 
 def _clean(raw: RawArticle) -> Article:

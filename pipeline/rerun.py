@@ -7,8 +7,11 @@ time (nothing but one page in memory), and re-extracts each one whose
 ``versions_key`` differs from the current extractor's; the others are counted as
 unchanged.  A page is one query, which also brings the articles' cached tokens
 and the layers of their last extraction (nothing else is read per article): only
-the components whose version changed, and those that read what they write, run
-again; the others' results are restored from the layers (:mod:`extractors.layers`).  Articles are written in batches, as by
+the components whose version changed run again, and those that read what they write
+when that came out different; the others' results are restored from the layers
+(:mod:`extractors.layers`).  An article whose records came out as those its rows were made
+from, by the same normaliser, keeps its rows (re-stamped as the rerun's:
+:func:`pipeline.storage.kept_write`).  Articles are written in batches, as by
 ``dvk run`` (:class:`pipeline.storage.BatchWriter`), so a rerun killed at any point
 loses at most the uncommitted batch and, started again, picks up where it
 stopped: the articles already written carry the current key and are skipped.
@@ -29,6 +32,7 @@ from pathlib import Path
 from corpus.records import Article
 from pipeline import __version__, orchestrate
 from pipeline.errors import NoDatasetError
+from pipeline.normalise import normaliser_version
 from pipeline.orchestrate import Progress, RunSummary
 from pipeline.storage import (
     BatchWriter,
@@ -41,7 +45,7 @@ from pipeline.storage import (
     run_versions,
     versions_key,
 )
-from pipeline.token_cache import accepts_tokens, extractor_token_key
+from pipeline.token_cache import accepts_tokens, extract_with_cache, extractor_token_key
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +66,12 @@ def latest_config(store: Store) -> tuple[str, str] | None:
     if row is None:
         return None
     return row[0], json.loads(row[1]).get("extractors", "rules")
+
+
+def run_normalisers(store: Store) -> dict[str, str | None]:
+    """The normaliser version of each run of the dataset (None for runs that did not record it)."""
+    rows = store.con.execute("SELECT run_id, versions_json FROM runs").fetchall()
+    return {run_id: json.loads(v or "{}").get("dvk.normaliser") for run_id, v in rows}
 
 
 def stored_article(row: tuple) -> Article:
@@ -88,6 +98,7 @@ class Stale:
     article: Article
     tokens: CachedTokens | None  # its cached tokens (None when not cached, or without a key)
     layers: bytes | None  # the layers of its last extraction (extractors.layers), if stored
+    run_id: str = ""  # the run that wrote its rows
 
 
 def stale_pages(store: Store, vkey: str, tokenizer_key: str | None = None) -> Iterator[list[Stale]]:
@@ -97,7 +108,7 @@ def stale_pages(store: Store, vkey: str, tokenizer_key: str | None = None) -> It
     last = ""
     while True:
         rows = store.con.execute(
-            f"SELECT {cols}, t.starts, t.ends, l.data FROM articles a LEFT JOIN token_cache t"
+            f"SELECT {cols}, a.run_id, t.starts, t.ends, l.data FROM articles a LEFT JOIN token_cache t"
             " ON t.content_hash = a.content_hash AND t.tokenizer_key = ?"
             " LEFT JOIN layers l ON l.article_id = a.article_id"
             f" WHERE a.versions_key <> ? AND a.article_id > ? ORDER BY a.article_id LIMIT {PAGE}",
@@ -107,9 +118,9 @@ def stale_pages(store: Store, vkey: str, tokenizer_key: str | None = None) -> It
             return
         page = []
         for row in rows:
-            starts, ends, data = row[-3:]
+            run_id, starts, ends, data = row[-4:]
             tokens = None if starts is None else CachedTokens(tokenizer_key, tuple(starts), tuple(ends))
-            page.append(Stale(stored_article(row[:-3]), tokens, data))
+            page.append(Stale(stored_article(row[:-4]), tokens, data, run_id))
         yield page
         last = rows[-1][0]
 
@@ -196,6 +207,7 @@ def _rerun_articles(
 
     writer.on_commit = committed
     key = extractor_token_key(extractor) if accepts_tokens(extractor) else None
+    normaliser, normalisers = normaliser_version(), run_normalisers(store)
     try:
         for page in stale_pages(store, vkey, key):
             fetched = {
@@ -207,7 +219,13 @@ def _rerun_articles(
             for stale in page:
                 article = stale.article
                 try:
-                    extraction, new_tokens = orchestrate._extract(source, extractor, article, stale.layers)  # type: ignore[arg-type]
+                    extraction, new_tokens = extract_with_cache(
+                        source, extractor, article, layers=stale.layers
+                    )
+                    # the same records as the stored rows were made from, by the same normaliser
+                    keep = extraction.same_records and normalisers.get(stale.run_id) == normaliser
+                    if not keep:
+                        extraction = orchestrate._normalised(extraction, article)
                 except Exception as exc:  # noqa: BLE001 - per-article isolation
                     log.debug("extraction of %s failed", article.doc, exc_info=True)
                     orchestrate._fail(
@@ -215,7 +233,10 @@ def _rerun_articles(
                     )
                     continue
                 try:
-                    writer.add(article, extraction, vkey, tokens=new_tokens)
+                    if keep:
+                        writer.keep_rows(article, vkey, extraction.layers, tokens=new_tokens)
+                    else:
+                        writer.add(article, extraction, vkey, tokens=new_tokens)
                 except Exception as exc:  # noqa: BLE001
                     orchestrate._fail(
                         store, summary, article.source, article.doc, f"store: {orchestrate._describe(exc)}"

@@ -364,7 +364,9 @@ class ArticleWrite:
     article: Article
     run_id: str
     versions_key: str
-    rows: dict[str, list[tuple]]  # stats, models, units, sentences
+    # stats, models, units, sentences; None: the rows stored for the article are kept (a rerun
+    # whose extraction gave the records it stored them from: :func:`kept_write`)
+    rows: dict[str, list[tuple]] | None
     tokens: CachedTokens | None = None
     layers: bytes | None = None  # what a rerun may reuse of the extraction (extractors.layers)
 
@@ -381,6 +383,15 @@ def article_write(
         "sentences": [(aid, i, s, e) for i, (s, e) in enumerate(split_sentences(article.text))],
     }
     return ArticleWrite(article, run_id, vkey, rows, tokens, extraction.layers)
+
+
+def kept_write(
+    article: Article, run_id: str, vkey: str, layers: bytes | None, tokens: CachedTokens | None = None
+) -> ArticleWrite:
+    """A write of a stored article that keeps its rows: a rerun whose extraction gave the records
+    the rows were made from, normalised by the same normaliser.  The rows are logged as the
+    run's (their ``run_id`` and the ``*_history`` tables), exactly as rewriting them would."""
+    return ArticleWrite(article, run_id, vkey, None, tokens, layers)
 
 
 def _independent_segments(writes: Sequence[ArticleWrite]) -> Iterator[list[ArticleWrite]]:
@@ -492,18 +503,33 @@ class Store:
             return [r for w in writes for r in self._write_segment([w])]
         run_id = writes[0].run_id
         new_ids = [w.article.article_id for w in writes]
+        kept = [w.article.article_id for w in writes if w.rows is None]
+        for w, ids in zip(writes, old, strict=True):
+            if w.rows is None and ids != [w.article.article_id]:
+                raise ValueError(f"{w.article.doc}: rows to keep, but the article is not stored as it")
         deleted = [(w, aid) for w, ids in zip(writes, old, strict=True) for aid in ids if aid not in new_ids]
-        if claimed:
-            with self._registered("_dvk_ids", _id_table(claimed)):
+        replaced = [aid for aid in claimed if aid not in kept_ids] if (kept_ids := set(kept)) else claimed
+        if replaced:
+            with self._registered("_dvk_ids", _id_table(replaced)):
                 for table in (*ARTICLE_TABLES, "layers"):
                     self.con.execute(
                         f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _dvk_ids)"
                     )
         self._forget_writes_of_run(run_id, [*new_ids, *(aid for _, aid in deleted)])
         deleted_docs = {aid: self._history_doc(aid) for _, aid in deleted}
+        if kept:
+            with self._registered("_dvk_ids", _id_table(kept)):
+                for table in ("articles", "layers"):
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _dvk_ids)"
+                    )
+                for table in RECORD_TABLES:  # the rows stay; the run logs them as its own
+                    where = "WHERE article_id IN (SELECT article_id FROM _dvk_ids)"
+                    self.con.execute(f"UPDATE {table} SET run_id = ? {where}", [run_id])
+                    self.con.execute(f"INSERT INTO {table}_history BY NAME SELECT * FROM {table} {where}")
         self._insert("articles", [article_row(w.article, run_id, w.versions_key) for w in writes])
         for table in (*RECORD_TABLES, "sentences"):
-            rows = [row for w in writes for row in w.rows[table]]
+            rows = [row for w in writes if w.rows is not None for row in w.rows[table]]
             self._insert(table, rows)
             if table != "sentences":
                 self._insert(f"{table}_history", rows, like=table)
@@ -767,7 +793,16 @@ class BatchWriter:
 
         Raises ``ValueError`` (nothing buffered) for a record field without a column.
         """
-        write = article_write(article, extraction, self.run_id, versions_key, tokens)
+        self._buffer(article_write(article, extraction, self.run_id, versions_key, tokens))
+
+    def keep_rows(
+        self, article: Article, versions_key: str, layers: bytes | None, tokens: CachedTokens | None = None
+    ) -> None:
+        """Buffer a write of a stored article that keeps its rows (:func:`kept_write`)."""
+        self._buffer(kept_write(article, self.run_id, versions_key, layers, tokens))
+
+    def _buffer(self, write: ArticleWrite) -> None:
+        article, tokens = write.article, write.tokens
         if not self._pending:
             self._since = self._clock()
         self._pending.append(write)

@@ -243,3 +243,233 @@ def test_the_records_only_doc_gives_the_records_of_the_full_doc(extractor):
             assert _extraction(full) == extractor.extract(article)
             n += 1
     assert n >= 8
+
+
+# ---------------------------------------------------------------------------- early cutoff
+
+_WRITES = {c.name: c.writes for c in DECLARED}
+
+
+def _walk(bumped: set[str], new_output: set[str]) -> tuple[list[str], layers.Replay]:
+    """Replay the pipeline over layers of version ``v-<name>``: the components in ``bumped`` have
+    a new version, those in ``new_output`` write other values than their snapshots hold."""
+    snaps = {n: layers.snapshot({a: f"{n}:{a}" for a in _WRITES[n]}) for n in PIPE}
+    earlier = layers.Layers("base", dict(CURRENT), snaps)
+    current = {n: (f"new-{n}" if n in bumped else f"v-{n}") for n in PIPE}
+    replay = layers.Replay(PIPE, DECLARED, current, earlier)
+    ran = []
+    for name in PIPE:
+        if not replay.must_run(name):
+            assert replay.skipped(name) == snaps[name]
+            continue
+        ran.append(name)
+        tag = "changed" if name in new_output else name
+        replay.ran(name, {a: f"{tag}:{a}" for a in _WRITES[name]})
+    return ran, replay
+
+
+def test_a_component_that_runs_again_and_writes_the_same_leaves_what_reads_it_alone():
+    assert _walk({"dvk_units"}, set())[0] == ["dvk_units"]
+    assert _walk({"dvk_relevance"}, set())[0] == ["dvk_relevance"]
+    assert _walk({"dvk_quantities", "dvk_stats"}, set())[0] == ["dvk_quantities", "dvk_stats"]
+    # what it wrote changed: everything that reads it runs too (redo_plan's upper bound)
+    assert set(_walk({"dvk_units"}, {"dvk_units"})[0]) == plan({"dvk_units"})
+    # relevance changed, but units, models and stats found what they found before: the records stay
+    assert _walk({"dvk_relevance"}, {"dvk_relevance"})[0] == [
+        "dvk_relevance",
+        "dvk_units",
+        "dvk_models",
+        "dvk_stats",
+    ]
+    # a change stops where the output stops changing: stats ran again (its input changed) but
+    # gave the same mentions, so the records are not redone
+    assert _walk({"dvk_quantities"}, {"dvk_quantities"})[0] == ["dvk_quantities", "dvk_stats"]
+    assert _walk({"dvk_quantities"}, {"dvk_quantities", "dvk_stats"})[0] == [
+        "dvk_quantities",
+        "dvk_stats",
+        "dvk_stats_records",
+    ]
+
+
+def test_the_replay_says_whether_the_records_changed_and_restores_each_attribute_from_its_last_writer():
+    ran, replay = _walk({"dvk_units"}, set())
+    assert replay.unchanged(("stats", "models", "units"))
+    # units is written by dvk_units and then dvk_stats_records: the records component's value
+    assert replay.restore_for(["units", "models"]) == {
+        "units": "dvk_stats_records:units",
+        "models": "dvk_models:models",
+    }
+    assert replay.restore_for(["units"]) == {}  # handed out once
+    ran, replay = _walk({"dvk_models"}, {"dvk_models"})
+    assert not replay.unchanged(("stats", "models", "units")) and replay.unchanged(("stats",))
+    fresh = layers.Replay(PIPE, DECLARED, CURRENT, None)  # nothing to compare with
+    assert fresh.must_run("dvk_relevance") and not fresh.unchanged(())
+
+
+def test_snapshots_of_equal_values_are_the_same_even_when_their_bytes_differ():
+    word = "".join(["mô ", "hình"])
+    shared = layers.snapshot({"names": [word, word]})
+    apart = layers.snapshot({"names": [word, "".join(["mô ", "hình"])]})
+    assert shared != apart  # pickle shares the one string object
+    assert layers._changed(shared, apart, {"names": [word, word]}) == []
+    both = {"names": [word], "n": 1}
+    assert layers._changed(shared, layers.snapshot(both), both) == ["names", "n"]  # n: not in the old one
+    assert layers._changed(b"garbage", shared, {"names": [word, word]}) == ["names"]
+
+
+def test_extract_after_a_version_bump_that_changes_nothing_runs_only_the_bumped_component(
+    extractor, monkeypatch
+):
+    from extractors import stats
+
+    article = _article()
+    first = extractor.extract(article, keep_layers="k1")
+    bumped = copy.copy(extractor)
+    bumped.versions = {**extractor.versions, "rule.dvk_units": "bumped"}
+    unit_calls = _count_calls(monkeypatch, units, "article_context")
+    model_calls = _count_calls(monkeypatch, model_names, "find_model_names")
+    stat_calls = _count_calls(monkeypatch, stats, "find_stats")
+    merge_calls = _count_calls(monkeypatch, stats, "merge_repeats")
+    again = bumped.extract(article, reuse=first.layers, keep_layers="k1")
+    assert (again.stats, again.models, again.units) == (first.stats, first.models, first.units)
+    assert again.same_records and not first.same_records
+    assert (unit_calls, model_calls, stat_calls, merge_calls) == ([1], [0], [0], [0])
+    # the units component now lists one unit less: only what reads the units table runs again
+    real = units.participating_units
+    monkeypatch.setattr(units, "participating_units", lambda text, ctx: real(text, ctx)[:-1])
+    bumped.versions = {**extractor.versions, "rule.dvk_units": "drops-one"}
+    changed = bumped.extract(article, reuse=first.layers, keep_layers="k1")
+    assert (model_calls, stat_calls, merge_calls) == ([0], [0], [1])
+    assert not changed.same_records
+    assert (changed.stats, changed.models) == (first.stats, first.models)
+    assert changed.units == bumped.extract(article).units != first.units
+
+
+def _history_rows(dataset: Path, run_id: str) -> dict[str, int]:
+    con = duckdb.connect(str(dataset / "dvk.duckdb"), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}_history WHERE run_id = ?", [run_id]).fetchone()[0]
+            for t in ("stats", "models", "units")
+        }
+    finally:
+        con.close()
+
+
+def _drop_last_unit(real):  # the units table loses its last unit
+    return lambda text, ctx: real(text, ctx)[:-1]
+
+
+def _first_mention_only(real):  # the unit grammar sees one mention (models and stats move)
+    def changed(text, title=None):
+        ctx = real(text, title)
+        ctx.mentions = ctx.mentions[:1]
+        return ctx
+
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("function", "change"),
+    [("participating_units", _drop_last_unit), ("article_context", _first_mention_only)],
+)
+def test_a_rerun_keeps_the_rows_of_articles_whose_records_did_not_change(
+    function, change, tmp_path, extractor, monkeypatch
+):
+    """The units component changes for one article in three: only those articles' rows are made
+    again (normalised and written); the others keep their stored rows, logged as the rerun's, and
+    the dataset equals a fresh run with the change, history included."""
+    import zlib
+
+    from pipeline import orchestrate
+    from pipeline.history import diff_runs
+    from pipeline.storage import open_store
+
+    ds = tmp_path / "ds"
+    first = run_pipeline([str(SAMPLES)], ds, extractor=extractor)
+    before = _rows(ds)
+    n_articles = before["layers"][0][0]
+    real, changed = getattr(units, function), change(getattr(units, function))
+    touched: set[str] = set()
+
+    def one_in_three(text, *args):
+        if zlib.crc32(text.encode()) % 3 == 0:
+            touched.add(text)
+            return changed(text, *args)
+        return real(text, *args)
+
+    monkeypatch.setattr(units, function, one_in_three)
+    bumped = copy.copy(extractor)
+    bumped.versions = {**extractor.versions, "rule.dvk_units": f"{function}-one-in-three"}
+    normalised = _count_calls(monkeypatch, orchestrate, "normalise_extraction")
+    summary = rerun_pipeline(ds, extractor=bumped)
+    assert summary.n_new == n_articles and 0 < len(touched) < n_articles
+    assert 0 < normalised[0] <= len(touched)  # the other articles' rows are kept as stored
+    after = _rows(ds)
+    fresh = tmp_path / "fresh"
+    run_pipeline([str(SAMPLES)], fresh, extractor=bumped)
+    assert after == _rows(fresh) and after != before
+    with open_store(ds, read_only=True) as store:
+        assert store.con.execute("SELECT DISTINCT run_id FROM stats").fetchall() == [(summary.run_id,)]
+        diffs = {d.table: d for d in diff_runs(store, first.run_id, summary.run_id)}
+    # what the rerun logged is all of its state: every row, kept or made again
+    assert _history_rows(ds, summary.run_id) == _history_rows(fresh, _only_run(fresh))
+    assert sum(d.appeared + d.disappeared + d.changed for d in diffs.values()) > 0
+    for table in ("stats", "models", "units"):
+        d = diffs[table]
+        assert d.unchanged + d.changed + d.disappeared == len(before[table]), table
+
+
+def _only_run(dataset: Path) -> str:
+    con = duckdb.connect(str(dataset / "dvk.duckdb"), read_only=True)
+    try:
+        (run_id,) = con.execute("SELECT run_id FROM runs").fetchone()
+        return run_id
+    finally:
+        con.close()
+
+
+def test_a_rerun_makes_every_row_again_when_the_normaliser_changed(tmp_path, extractor, monkeypatch):
+    from pipeline import orchestrate, rerun
+
+    ds = tmp_path / "ds"
+    run_pipeline([str(SAMPLES)], ds, extractor=extractor)
+    n_articles = _rows(ds)["layers"][0][0]
+    bumped = copy.copy(extractor)
+    bumped.versions = {**extractor.versions, "rule.dvk_models": "same-output"}
+    monkeypatch.setattr(rerun, "normaliser_version", lambda: "another normaliser")
+    normalised = _count_calls(monkeypatch, orchestrate, "normalise_extraction")
+    assert rerun_pipeline(ds, extractor=bumped).n_new == n_articles
+    assert normalised == [n_articles]  # the records are the same, but not the normaliser of the rows
+
+
+def test_a_failed_batch_of_kept_rows_changes_nothing(tmp_path, extractor, monkeypatch):
+    """Kept rows are re-stamped inside the batch's transaction: when it fails, the rows, their run
+    and their history stay as they were, and the article is a failure of the rerun."""
+    from pipeline import storage
+
+    ds = tmp_path / "ds"
+    run_pipeline([str(SAMPLES)], ds, extractor=extractor)
+    before = _rows(ds)
+    bumped = copy.copy(extractor)
+    bumped.versions = {**extractor.versions, "rule.dvk_models": "same-output"}
+    real_insert = storage.Store._insert
+
+    def failing(self, table, rows, like=None):
+        if table == "layers":
+            raise RuntimeError("disk full")
+        return real_insert(self, table, rows, like)
+
+    monkeypatch.setattr(storage.Store, "_insert", failing)
+    summary = rerun_pipeline(ds, extractor=bumped)
+    assert summary.n_new == 0 and summary.n_failed == before["layers"][0][0]
+    assert _rows(ds) == before
+    con = duckdb.connect(str(ds / "dvk.duckdb"), read_only=True)
+    try:
+        assert (
+            con.execute("SELECT count(*) FROM stats_history WHERE run_id = ?", [summary.run_id]).fetchone()[0]
+            == 0
+        )
+        assert con.execute("SELECT count(DISTINCT run_id) FROM stats").fetchone()[0] == 1
+    finally:
+        con.close()
