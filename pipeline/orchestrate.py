@@ -143,6 +143,8 @@ def run_pipeline(
         )
         spec = ExtractorSpec(tokenizer, extractors)
         _run_files(plan.files, store, extractor, summary, progress, scale, spec)
+        if summary.n_replaced:  # earlier versions of some texts are gone, and their tokens' use
+            store.prune_token_cache()
         store.export_parquet()
         summary.rows = store.counts()
     summary.seconds = time.perf_counter() - started

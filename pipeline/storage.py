@@ -667,6 +667,15 @@ class Store:
             [run_id, source, doc, reason, utcnow()],
         )
 
+    def prune_token_cache(self) -> int:
+        """Drop the cached tokens of texts no article has any more (an edited input replaced its
+        earlier version, a page changed); returns how many entries went."""
+        with self._transaction():
+            (n,) = self.con.execute(
+                "DELETE FROM token_cache WHERE content_hash NOT IN (SELECT content_hash FROM articles)"
+            ).fetchone()
+        return int(n)
+
     # -- reading --------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Row count of every table."""

@@ -351,3 +351,29 @@ def test_same_input_gives_byte_identical_exports_and_cached_tokens_change_nothin
         ).fetchone()[0]
         n_stats = store.con.execute("SELECT count(*) FROM stats").fetchone()[0]
     assert n_stats > 0 and outside == 0
+
+
+def test_tokens_of_a_text_no_article_has_any_more_are_dropped(pyvi_extractor, tmp_path: Path) -> None:
+    """An edited input replaces its earlier version: the earlier text's cached tokens go with it;
+    those of a text still stored (here under two names) stay."""
+    inp, out = tmp_path / "in", tmp_path / "out"
+    write_articles(inp, 2)
+    shutil.copy(inp / "a000.txt", inp / "copy.txt")  # same text, another input: one hash, two articles
+
+    def cached() -> set[str]:
+        with open_store(out, read_only=True) as store:
+            return {r[0] for r in store.con.execute("SELECT content_hash FROM token_cache").fetchall()}
+
+    def hashes() -> set[str]:
+        with open_store(out, read_only=True) as store:
+            return {r[0] for r in store.con.execute("SELECT content_hash FROM articles").fetchall()}
+
+    run_pipeline([str(inp)], out, extractor=pyvi_extractor)
+    first = cached()
+    assert first == hashes() and len(first) == 2
+    (inp / "a001.txt").write_text("Tin sửa\nPhường Hòa An có 7 mô hình “Đường hoa số 1”.\n", encoding="utf-8")
+    (inp / "a000.txt").write_text("Tin sửa\nXã Tân Lập có 9 mô hình.\n", encoding="utf-8")
+    summary = run_pipeline([str(inp)], out, extractor=pyvi_extractor)
+    assert summary.n_replaced == 2
+    assert cached() == hashes() and len(hashes()) == 3  # a000's old text lives on in copy.txt
+    assert first & cached() and first - cached()
