@@ -419,6 +419,7 @@ class Store:
         self.directory = directory
         self.con = con
         self.read_only = read_only
+        self.articles_written = 0  # by this Store, since it was opened
 
     # -- context management -------------------------------------------------
     def close(self) -> None:
@@ -492,6 +493,7 @@ class Store:
             replaced: list[bool] = []
             for segment in _independent_segments(writes):
                 replaced.extend(self._write_segment(segment))
+        self.articles_written += len(writes)
         return replaced
 
     def _write_segment(self, writes: Sequence[ArticleWrite]) -> list[bool]:
@@ -689,7 +691,8 @@ class Store:
         """Write every table to ``parquet/<table>.parquet`` (temp name, then rename); return the paths."""
         folder = self.directory / PARQUET_DIR
         folder.mkdir(exist_ok=True)
-        self.release_memory()
+        if self.articles_written >= RELEASE_AFTER:  # what a short run left in memory is not worth ~0.1 s
+            self.release_memory()
         return [self._copy_within_memory(t, folder / f"{t}.parquet") for t in TABLES]
 
     def release_memory(self) -> None:
@@ -903,6 +906,10 @@ class _SeenFilter:
         return bool(self._bits[h >> 3] & (1 << (h & 7)))
 
 
+#: Articles a Store must have written before its export gives back DuckDB's memory first
+#: (:meth:`Store.release_memory`): below that, what writing left cached is a few MB.
+RELEASE_AFTER = 1000
+
 #: DuckDB's memory while a writer stores articles: it keeps every block it wrote cached up to its
 #: limit, 80% of the machine's memory by default, so a long run grows by a few kB an article;
 #: capped, it evicts them (measured in docs/benchmarks.md).  The Parquet export runs under the same
@@ -980,10 +987,14 @@ def _check_schema(store: Store) -> bool:
         if store.read_only:
             raise NoDatasetError(f"{store.directory / DB_NAME} is not a dvk dataset (no meta table)")
         con.execute("BEGIN TRANSACTION")
-        con.execute(SCHEMA_SQL)
-        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(migrations.BASE_VERSION)])
+        try:
+            con.execute(SCHEMA_SQL)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(migrations.BASE_VERSION)])
+            migrations.migrate_new(con)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         con.execute("COMMIT")
-        migrations.migrate(con)
         return True
     found = store.schema_version()
     known = {str(v) for v in range(migrations.BASE_VERSION, migrations.LATEST_VERSION + 1)}

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from test_storage import VKEY, make_article, make_extraction, table_rows
 
-from pipeline import migrations
+from pipeline import migrations, storage
 from pipeline.errors import DatasetLockedError
 from pipeline.storage import DB_NAME, SCHEMA_SQL, BatchWriter, open_store
 
@@ -104,10 +104,15 @@ def test_an_upgraded_dataset_still_stores_each_article_once(
         assert per_article == {"id0001": 4, "id0002": 2, "id0003": 2}
 
 
-def test_export_releases_the_writers_memory_and_the_store_keeps_working(tmp_path: Path) -> None:
+def test_export_releases_the_writers_memory_and_the_store_keeps_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with open_store(tmp_path) as store:
         store.write_article(make_article(1), make_extraction(2), "run-1", VKEY)
         first = store.con
+        store.export_parquet()
+        assert store.con is first  # one article written: nothing worth giving back
+        monkeypatch.setattr(storage, "RELEASE_AFTER", 1)
         store.export_parquet()
         assert store.con is not first  # reopened: what writing cached is given back
         limit = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
@@ -130,5 +135,6 @@ def test_a_dataset_taken_while_the_writer_reopens_is_a_locked_error(
             raise duckdb.IOException('Could not set lock on file "dvk.duckdb": Conflicting lock')
 
         monkeypatch.setattr(duckdb, "connect", taken)
+        monkeypatch.setattr(storage, "RELEASE_AFTER", 1)
         with pytest.raises(DatasetLockedError):
             store.export_parquet()
