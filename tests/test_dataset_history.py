@@ -108,6 +108,27 @@ def test_an_old_dataset_is_upgraded_once_and_ends_like_a_new_one(tmp_path: Path)
     assert old == new
 
 
+def test_a_creation_that_fails_midway_leaves_no_dataset_and_the_next_open_creates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last = migrations.MIGRATIONS[-1]
+
+    def broken(con: duckdb.DuckDBPyConnection) -> None:
+        raise RuntimeError("killed here")
+
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:-1], migrations.Migration(last.name, broken))
+    )
+    with pytest.raises(RuntimeError, match="killed here"):
+        open_store(tmp_path)
+    assert columns(tmp_path / DB_NAME) == {}  # not the base schema, not half the migrations
+    monkeypatch.undo()
+    open_store(tmp_path / "new").close()
+    with open_store(tmp_path) as store:
+        assert store.schema_version() == str(migrations.LATEST_VERSION)
+    assert columns(tmp_path / DB_NAME) == columns(tmp_path / "new" / DB_NAME)
+
+
 def test_a_dataset_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
     open_store(tmp_path).close()
     con = duckdb.connect(str(tmp_path / DB_NAME))
