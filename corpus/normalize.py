@@ -100,10 +100,19 @@ def _quote_context(line: str, i: int) -> tuple[bool, bool]:
     return left_open, right_close
 
 
+_QUOTES = "\u201c\u201d\u00ab\u00bb" + _AMBIGUOUS_Q + "\u2033"  # every character _quote_line looks at
+_RE_QUOTE = re.compile(f"[{re.escape(_QUOTES)}]")
+
+
 def _quote_line(line: str) -> str:
     out: list[str] = []
     depth = 0  # quotes opened and not yet closed on this line
-    for i, ch in enumerate(line):
+    pos = 0  # line[:pos] is in out
+    for m in _RE_QUOTE.finditer(line):  # the text between two quotes is copied as it is
+        i = m.start()
+        ch = line[i]
+        out.append(line[pos:i])
+        pos = i + 1
         if ch == _OPEN_Q or ch == "\u00ab":
             out.append(_OPEN_Q)
             depth += 1
@@ -115,7 +124,7 @@ def _quote_line(line: str) -> str:
             opening = (left_open and not right_close) or (left_open == right_close and depth == 0)
             out.append(_OPEN_Q if opening else _CLOSE_Q)
             depth = depth + 1 if opening else max(0, depth - 1)
-        elif ch == "\u2033":  # double prime: a quote only when it closes one or clearly opens one
+        else:  # double prime: a quote only when it closes one or clearly opens one
             left_open, right_close = _quote_context(line, i)
             if depth > 0:
                 out.append(_CLOSE_Q)
@@ -125,8 +134,9 @@ def _quote_line(line: str) -> str:
                 depth += 1
             else:
                 out.append(ch)  # inches, seconds of arc: left as written
-        else:
-            out.append(ch)
+    if not pos:
+        return line
+    out.append(line[pos:])
     return "".join(out)
 
 

@@ -637,3 +637,45 @@ def test_translations_skipped_only_when_nothing_to_translate(text: str) -> None:
         (n._DASHES, n._DASHES_PRESENT),
     ):
         assert n._translate(text, table, present) == text.translate(table)
+
+
+def _quote_line_char_by_char(line: str) -> str:
+    """The former ``_quote_line`` (every character visited): the reference of the one below."""
+    from corpus.normalize import _AMBIGUOUS_Q, _CLOSE_Q, _OPEN_Q, _quote_context
+
+    out: list[str] = []
+    depth = 0
+    for i, ch in enumerate(line):
+        if ch == _OPEN_Q or ch == "\u00ab":
+            out.append(_OPEN_Q)
+            depth += 1
+        elif ch == _CLOSE_Q or ch == "\u00bb":
+            out.append(_CLOSE_Q)
+            depth = max(0, depth - 1)
+        elif ch in _AMBIGUOUS_Q:
+            left_open, right_close = _quote_context(line, i)
+            opening = (left_open and not right_close) or (left_open == right_close and depth == 0)
+            out.append(_OPEN_Q if opening else _CLOSE_Q)
+            depth = depth + 1 if opening else max(0, depth - 1)
+        elif ch == "\u2033":
+            left_open, right_close = _quote_context(line, i)
+            if depth > 0:
+                out.append(_CLOSE_Q)
+                depth -= 1
+            elif left_open and not right_close and i + 1 < len(line) and line[i + 1].isalpha():
+                out.append(_OPEN_Q)
+                depth += 1
+            else:
+                out.append(ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='ab ô.,;:!?()[]{}-/…“”‘’«»"„‟″\n', max_size=40))
+def test_quotes_are_normalised_as_by_visiting_every_character(text: str) -> None:
+    from corpus.normalize import _quote_line
+
+    for line in text.split("\n"):
+        assert _quote_line(line) == _quote_line_char_by_char(line)
