@@ -11,6 +11,9 @@ batch that would store more than N, after its ``articles`` rows and before its
 records (``DVK_FAKE_BLOCK_IN=transaction``), and writes :data:`BLOCKING` to stderr,
 so that a test can kill it at a known point.  ``DVK_FAKE_BATCH=B`` commits B
 articles per transaction (and never on time), so the test knows what is committed.
+``DVK_FAKE_REAL=<version key>`` keeps the real extractor instead of the fake one, with that
+version bumped (a rerun of a real dataset), and ``DVK_FAKE_HANG_SQL`` names the statement the
+transaction hangs on (default: the insert of the stats rows).
 """
 
 from __future__ import annotations
@@ -103,7 +106,7 @@ class _HangOnRecords:
         self._con = con
 
     def execute(self, sql: str, *args: object) -> object:
-        if sql.startswith("INSERT INTO stats "):
+        if sql.startswith(os.environ.get("DVK_FAKE_HANG_SQL", "INSERT INTO stats ")):
             _hang()
         return self._con.execute(sql, *args)
 
@@ -126,7 +129,17 @@ def _install_blocking_fake() -> None:
             tokenizer, block_after
         )
         return
-    pipeline.orchestrate.build_extractor = FakeExtractor
+    if "DVK_FAKE_REAL" in os.environ:
+        key, real_build = os.environ["DVK_FAKE_REAL"], pipeline.orchestrate.build_extractor
+
+        def bumped(tokenizer: str, extractors: str = "rules") -> object:
+            extractor = real_build(tokenizer, extractors)
+            extractor.versions = {**extractor.versions, key: extractor.versions[key] + "+bumped"}
+            return extractor
+
+        pipeline.orchestrate.build_extractor = bumped
+    else:
+        pipeline.orchestrate.build_extractor = FakeExtractor
     original = pipeline.storage.Store.write_batch
     written = {"n": 0}
 

@@ -282,6 +282,79 @@ def test_killed_rerun_resumes_and_writes_every_article_once(
         assert {r[0] for r in per_article} == {2}
 
 
+def _record_rows(dataset: Path) -> dict[str, list[tuple]]:
+    with open_store(dataset, read_only=True) as store:
+        out = {}
+        for table in ("stats", "models", "units"):
+            cols = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "run_id"]
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            out[table] = store.con.execute(f"SELECT {quoted} FROM {table} ORDER BY ALL").fetchall()
+        return out
+
+
+def test_killed_rerun_that_keeps_rows_resumes_and_loses_none(
+    pyvi_extractor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real rerun after a version bump that changes no record keeps every article's rows
+    (re-stamped in the batch's transaction).  SIGKILL it inside the third batch's transaction,
+    after the stats rows were re-stamped: the two batches before are committed, the rest of the
+    dataset is as it was, and the resumed rerun ends with the rows of a fresh run, each article
+    logged once by one of the reruns."""
+    out, log = tmp_path / "out", tmp_path / "stderr.log"
+    first = run_pipeline([str(SAMPLES)], out, extractor=pyvi_extractor)
+    before = _record_rows(out)
+    n_articles = first.n_new
+    env = os.environ | {
+        "DVK_FAKE_REAL": "rule.dvk_models", "DVK_FAKE_BLOCK_IN": "transaction", "DVK_FAKE_BLOCK_AFTER": "4",
+        "DVK_FAKE_BATCH": "2", "DVK_FAKE_HANG_SQL": "INSERT INTO stats_history BY NAME SELECT",
+    }  # fmt: skip
+    with log.open("w", encoding="utf-8") as err:
+        proc = subprocess.Popen(
+            [sys.executable, str(FAKES), "-v", "rerun", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+        )
+        try:
+            _wait_for(proc, log, BLOCKING, 1)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert log.read_text(encoding="utf-8").count(": re-extracted ") == 4
+    assert _record_rows(out) == before  # nothing lost, nothing doubled
+    with open_store(out, read_only=True) as store:
+        (killed_run,) = store.con.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchone()
+        stamped = store.con.execute(
+            "SELECT count(DISTINCT article_id) FROM article_writes WHERE run_id = ?", [killed_run]
+        ).fetchone()[0]
+        assert stamped == 4
+        in_history = store.con.execute(
+            "SELECT count(*) FROM stats_history WHERE run_id = ?", [killed_run]
+        ).fetchone()[0]
+        assert (
+            in_history
+            == store.con.execute("SELECT count(*) FROM stats WHERE run_id = ?", [killed_run]).fetchone()[0]
+        )
+    bumped = copy.copy(pyvi_extractor)
+    bumped.versions = {
+        **pyvi_extractor.versions,
+        "rule.dvk_models": pyvi_extractor.versions["rule.dvk_models"] + "+bumped",
+    }
+    resumed = rerun_pipeline(out, extractor=bumped)
+    assert (resumed.n_new, resumed.n_unchanged) == (n_articles - 4, 4)
+    run_pipeline([str(SAMPLES)], tmp_path / "fresh", extractor=bumped)
+    assert _record_rows(out) == before == _record_rows(tmp_path / "fresh")
+    with open_store(out, read_only=True) as store:
+        per_article = store.con.execute("SELECT count(*) FROM article_writes GROUP BY article_id").fetchall()
+        assert {r[0] for r in per_article} == {2}
+        for table in ("stats", "models", "units"):
+            dupes = store.con.execute(
+                f"SELECT count(*) FROM (SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()[0]
+            assert dupes == 0, table
+
+
 # ---------------------------------------------------------------------------- views
 
 
