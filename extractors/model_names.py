@@ -226,9 +226,11 @@ def _false_stop(text: str, prev_start: int, prev_end: int, start: int) -> bool:
     prev = text[prev_start:prev_end]
     if prev.count("(") > prev.count(")"):
         return True
-    if not prev.rstrip().endswith("."):  # what the pattern needs: a stop, then only white space
+    stop = len(prev.rstrip()) - 1
+    if stop < 0 or prev[stop] != ".":  # what the pattern needs: a stop, then only white space
         return False
-    return bool(compiled(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp)\.\s*$").search(prev))
+    # the stop ends the text but for white space: a match starts at most three letters before it
+    return bool(compiled(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp)\.\s*$").search(prev, max(0, stop - 3)))
 
 
 def _scope_at(scopes: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -444,21 +446,47 @@ _HOUSE_TYPES = re.compile(
     r"^nhà (?:tình nghĩa|tình thương|đại đoàn kết|nhân ái|chữ thập đỏ|văn hóa|an toàn)$"
 )
 # Heads that make the quote something else than a model when they stand right before it.
-_REJECT_BEFORE = with_first_chars(
-    re.compile(
-        r"(?:phong trào(?: thi đua)?(?: yêu nước)?|cuộc vận động|các cuộc vận động|hội thi|cuộc thi|hội diễn"
-        r"|giải thưởng|danh hiệu|kỷ niệm chương|huy chương|huy hiệu|bằng khen|giấy khen|cờ thi đua"
-        r"|(?:kế hoạch|chỉ thị|nghị quyết|quyết định|kết luận|đề án|chương trình|thông báo|hướng dẫn|công văn)"
-        r"(?: (?:số|của) [^“”,;.]{0,40})?"
-        r"|phương châm|khẩu hiệu|tinh thần|lời dạy|lời bác|câu nói|chủ đề|tự xưng|theo hướng|gắn với(?: việc)?"
-        r"(?: thực hiện)?|về việc|ngày hội|lễ hội|tổ chức|cụm từ|gọi là|gọi tắt|biệt danh|tên gọi|thương hiệu"
-        r"|dự án|cuộc thi viết|tác phẩm|bài viết|cuốn sách|chuyên mục|trang|nhóm zalo|ca khúc|bài hát)\s*:?\s*$"
-    )
+_REJECT_HEADS = (
+    r"(?:phong trào(?: thi đua)?(?: yêu nước)?|cuộc vận động|các cuộc vận động|hội thi|cuộc thi|hội diễn"
+    r"|giải thưởng|danh hiệu|kỷ niệm chương|huy chương|huy hiệu|bằng khen|giấy khen|cờ thi đua"
+    r"|(?:kế hoạch|chỉ thị|nghị quyết|quyết định|kết luận|đề án|chương trình|thông báo|hướng dẫn|công văn)"
+    r"(?: (?:số|của) [^“”,;.]{0,40})?"
+    r"|phương châm|khẩu hiệu|tinh thần|lời dạy|lời bác|câu nói|chủ đề|tự xưng|theo hướng|gắn với(?: việc)?"
+    r"(?: thực hiện)?|về việc|ngày hội|lễ hội|tổ chức|cụm từ|gọi là|gọi tắt|biệt danh|tên gọi|thương hiệu"
+    r"|dự án|cuộc thi viết|tác phẩm|bài viết|cuốn sách|chuyên mục|trang|nhóm zalo|ca khúc|bài hát)"
 )
-_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*$")
-_SPEECH_BEFORE = re.compile(
-    r"(?:nhấn mạnh|cho biết|khẳng định|đề nghị|phát biểu|chia sẻ|nói|dạy|yêu cầu|bày tỏ|nhắn nhủ)\s*:\s*$"
-)
+_REJECT_BEFORE = with_first_chars(re.compile(_REJECT_HEADS + r"\s*:?\s*$"))
+_SPEECH_VERBS = r"(?:nhấn mạnh|cho biết|khẳng định|đề nghị|phát biểu|chia sẻ|nói|dạy|yêu cầu|bày tỏ|nhắn nhủ)"
+_SPEECH_BEFORE = re.compile(_SPEECH_VERBS + r"\s*:\s*$")
+
+
+# The most characters a match of the heads can hold (the longest alternative, the decree numbers'
+# 40 characters included); tests/test_models_speed.py checks them against the patterns.
+_REJECT_WIDTH = 57
+_SPEECH_WIDTH = 10
+
+
+def _head_ends(pattern: re.Pattern[str], width: int, s: str) -> bool:
+    """``pattern.search(s)``, for a pattern of words at most ``width`` long, then white space
+    with at most one ":", then the end (``_REJECT_BEFORE``, ``_SPEECH_BEFORE``): the words end
+    where only white space and ":" follow, so a match starts at most ``width`` before the run
+    of them that ends ``s``; the search starts there instead of trying every position of ``s``."""
+    i = len(s)
+    while i and (s[i - 1].isspace() or s[i - 1] == ":"):  # ``\s`` is what ``str.isspace`` says
+        i -= 1
+    return pattern.search(s, max(0, i - width)) is not None
+
+
+def _number_ends(s: str) -> bool:
+    r"""Whether a number ends ``s``: ``re.search(r"\d[\d.,]*\s*$", s)``, a digit, then digits, "."
+    and ",", then white space to the end; read backwards from the end (``\d`` is what
+    ``str.isdecimal`` says, ``\s`` what ``str.isspace`` says)."""
+    i = len(s.rstrip())
+    while i and (s[i - 1] in ".," or s[i - 1].isdecimal()):
+        i -= 1
+        if s[i].isdecimal():
+            return True
+    return False
 
 
 _NUMBER_WORD = r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
@@ -516,10 +544,19 @@ _NOT_A_MODEL_START = re.compile(
     r"(?:về việc|v/v|ngày hội|hội thi|hội nghị|hội diễn|lễ hội|lễ|giải thưởng|cuộc thi|phong trào|cuộc vận động"
     r"|kế hoạch|nghị quyết|chỉ thị|quyết định|chương trình|đại hội)\b"
 )
-_SPEECH_AFTER = re.compile(
-    r"^\s*[,.]?\s*[^.;“”\n]{0,50}?(?<!\w)(?:nói|cho biết|chia sẻ|nhấn mạnh|khẳng định|tâm sự|bày tỏ|kể|phát biểu"
-    r"|nhớ lại|cười)(?!\w)"
+_SPEECH_AFTER_VERBS = (
+    *("nói", "cho biết", "chia sẻ", "nhấn mạnh", "khẳng định", "tâm sự", "bày tỏ", "kể", "phát biểu"),
+    *("nhớ lại", "cười"),
 )
+_SPEECH_AFTER = re.compile(
+    r"^\s*[,.]?\s*[^.;“”\n]{0,50}?(?<!\w)(?:" + "|".join(_SPEECH_AFTER_VERBS) + r")(?!\w)"
+)
+
+
+def _speech_after(s: str) -> bool:
+    """``_SPEECH_AFTER.match(s)``, not tried when no verb it ends with is in ``s`` at all (most
+    quotes: the match tries up to fifty positions, the verbs each at every one)."""
+    return any(v in s for v in _SPEECH_AFTER_VERBS) and _SPEECH_AFTER.match(s) is not None
 
 
 # --- cues ---------------------------------------------------------------------------------------
@@ -561,7 +598,9 @@ def _direct_cue(prefix: str) -> str | None:
     return m.group(1) if m and m.group(1) != "cách làm" else None
 
 
-_LIST_MARKER = re.compile(r"(?<!\w)(?:như|gồm|bao gồm|đó là|tiêu biểu là|điển hình là)(?!\w)\s*:?|:")
+_LIST_MARKER = with_first_chars(  # the same matches, found faster
+    re.compile(r"(?<!\w)(?:như|gồm|bao gồm|đó là|tiêu biểu là|điển hình là)(?!\w)\s*:?|:")
+)
 
 
 def _list_cue(masked_before: str) -> str | None:
@@ -675,9 +714,12 @@ def _quote_cue(text: str, scopes: _Scopes, quotes: _Quotes, q: _Quote) -> str | 
     line_start = text.rfind("\n", 0, q.start) + 1
     prefix_raw = text[max(s_start, q.start - 120) : q.start]
     prefix = _fold(_masked(text, quotes, max(s_start, q.start - 120), q.start)).replace(_CAMPAIGN, "dvk")
-    if _REJECT_BEFORE.search(_fold(prefix_raw)) or _NUMBER_BEFORE.search(prefix_raw):
+    folded_raw = _fold(prefix_raw)
+    if _head_ends(_REJECT_BEFORE, _REJECT_WIDTH, folded_raw) or _number_ends(prefix_raw):
         return "reject"
-    if _SPEECH_BEFORE.search(_fold(prefix_raw)) or _SPEECH_AFTER.match(_fold(text[q.end : q.end + 70])):
+    if _head_ends(_SPEECH_BEFORE, _SPEECH_WIDTH, folded_raw) or _speech_after(
+        _fold(text[q.end : q.end + 70])
+    ):
         return "reject"
     if q.kind != "orphan":
         cue = _direct_cue(prefix)

@@ -44,6 +44,8 @@ _NUM = r"(?<!\w)\d{1,3}(?![\w,.]\d)(?!\w)"
 _CAP_RE = re.compile(CAP)
 _NUM_RE = re.compile(_NUM)
 _SP = r"[ \t\u00a0]+"
+_SP_RE = re.compile(_SP)
+_OPT_SP_RE = re.compile(r"[ \t\u00a0]*")
 
 
 def starts_of(gate: tuple[str, ...] | None) -> re.Pattern[str] | None:
@@ -314,6 +316,9 @@ def _type_at(m: re.Match[str]) -> tuple[str, bool]:
 _TYPE_OF_GROUP = {f"t{i}": (utype, abbr) for i, (_, utype, abbr) in enumerate(_TYPE_WORDS)}
 
 
+_NOT_A_NAME_AFTER = SURNAMES | {"Ủy", "Uỷ", "Đoàn"}  # capitalised words that may follow a bare type word
+
+
 def _parse_locality(
     text: str, pos: int, typed: re.Match[str] | None = None
 ) -> tuple[int, str, str | None, bool] | None:
@@ -326,7 +331,7 @@ def _parse_locality(
     if not m:
         return None
     utype, abbr = _type_at(m)
-    sp = re.compile(r"[ \t\u00a0]*" if abbr else _SP).match(text, m.end())
+    sp = (_OPT_SP_RE if abbr else _SP_RE).match(text, m.end())
     if sp and sp.end() > m.end() or (abbr and m.group(0).endswith(".")):
         parsed = _parse_name(text, sp.end() if sp else m.end(), utype, abbr)
         if parsed:
@@ -334,7 +339,7 @@ def _parse_locality(
     if abbr and utype != "thành phố":
         return None
     nxt = compiled(r"[ \t\u00a0]+(\w+)").match(text, m.end())
-    if nxt and is_cap(nxt.group(1)) and nxt.group(1) not in SURNAMES | {"Ủy", "Uỷ", "Đoàn"}:
+    if nxt and is_cap(nxt.group(1)) and nxt.group(1) not in _NOT_A_NAME_AFTER:
         return None  # a name we do not know ("tỉnh Hủa Phăn"): not the article's own unit
     return m.end(), utype, None, abbr
 
@@ -614,6 +619,9 @@ _COMPOUNDS = (
 )
 
 
+_NAME_GAP_RE = re.compile(r"[ ]-[ ](?=[" + UPPER + r"])|[ ]")
+
+
 def _compound_name_words(text: str, pos: int, max_words: int = 7) -> list[tuple[str, int, int]]:
     """Capitalised words of a name, also accepting "Cửa khẩu", "Quốc tế" ("Cửa khẩu Quốc tế Na Mèo")."""
     words: list[tuple[str, int, int]] = []
@@ -633,7 +641,7 @@ def _compound_name_words(text: str, pos: int, max_words: int = 7) -> list[tuple[
             if not run:
                 break
             words.append(run[0])
-        nxt = re.compile(r"[ ]-[ ](?=[" + UPPER + r"])|[ ]").match(text, words[-1][2])
+        nxt = _NAME_GAP_RE.match(text, words[-1][2])
         if not nxt:
             break
         pos = nxt.end()
@@ -873,10 +881,13 @@ def _org_candidate(text: str, m: re.Match[str], kind: str) -> Cand | None:
 _BLOC_WORDS = _words("các cơ quan và doanh nghiệp trường dân chính đảng học đẳng")
 
 
+_BLOC_TOKEN_RE = re.compile(r"\s*(?:\([^()]{1,12}\)|,\s(?=[" + UPPER + r"])|[^\s,.;:()“”]+)")
+
+
 def _bloc_end(text: str, pos: int) -> int:
     """End of "Đảng ủy Khối <name>": lower-case bloc words, capitalised words, a province after tỉnh."""
     end = pos
-    for m in re.compile(r"\s*(?:\([^()]{1,12}\)|,\s(?=[" + UPPER + r"])|[^\s,.;:()“”]+)").finditer(text, pos):
+    for m in _BLOC_TOKEN_RE.finditer(text, pos):
         if m.start() != end:
             break
         tok = m.group(0).strip()
@@ -897,6 +908,9 @@ def _bloc_end(text: str, pos: int) -> int:
     while text[pos:end].rstrip().endswith(","):
         end = pos + len(text[pos:end].rstrip()) - 1
     return end
+
+
+_EVERY_BEFORE = re.compile(r"\b(?:các|những|mỗi|từng|cấp)\s*$")  # "các huyện ủy": no one unit
 
 
 def _locality_candidates(text: str) -> list[Cand]:
@@ -937,7 +951,7 @@ def _locality_candidates(text: str) -> list[Cand]:
             continue
         organisation = expand_abbreviations(m.group(0))
         end, base = m.end(), None
-        sp = re.compile(_SP).match(text, m.end())
+        sp = _SP_RE.match(text, m.end())
         if sp:
             loc = _parse_locality(text, sp.end())
             if loc and loc[2] is not None and loc[1] in (utype, "thành phố" if utype == "tỉnh" else utype):
@@ -946,9 +960,7 @@ def _locality_candidates(text: str) -> list[Cand]:
                 parsed = _parse_name(text, sp.end(), utype, False)
                 if parsed:
                     end, base = parsed
-        if base is None and re.search(
-            r"\b(?:các|những|mỗi|từng|cấp)\s*$", text[max(0, m.start() - 12) : m.start()]
-        ):
+        if base is None and _EVERY_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
             continue  # "thường trực các huyện ủy": every district's committee, not one unit
         out.append(Cand(m.start(), end, "locality", utype, base, organisation=organisation, priority=2))
     for m in scanned(_LOCAL_BODY_RE, _LOCAL_BODY_STARTS, text):
@@ -1222,8 +1234,34 @@ _MEDIA_GATE = literal_gate(MEDIA_BEFORE)
 def media_before(text: str, pos: int) -> bool:
     """Whether a medium's name ends right before ``pos`` ("Báo Cà Mau", "Đài PT-TH Đồng Tháp"):
     ``MEDIA_BEFORE`` over the 40 characters before, skipped when they hold none of its words."""
-    before = text[max(0, pos - 40) : pos]
-    return may_match(_MEDIA_GATE, before) and MEDIA_BEFORE.search(before) is not None
+    lo = max(0, pos - 40)
+    if _MEDIA_GATE is not None and not _holds_one(_gate_spans(text, _MEDIA_GATE), lo, pos):
+        return False
+    return MEDIA_BEFORE.search(text[lo:pos]) is not None
+
+
+@lru_cache(maxsize=8)  # asked at every capitalised run of the same article
+def _gate_spans(text: str, gate: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every occurrence of each of ``gate``'s strings in ``text``, sorted."""
+    spans = []
+    for w in gate:
+        i = text.find(w)
+        while i >= 0:
+            spans.append((i, i + len(w)))
+            i = text.find(w, i + 1)
+    return tuple(sorted(spans))
+
+
+def _holds_one(spans: tuple[tuple[int, int], ...], lo: int, hi: int) -> bool:
+    """Whether one of ``spans`` (sorted) lies within ``[lo, hi)``: ``may_match(gate, text[lo:hi])``
+    for the spans :func:`_gate_spans` gives."""
+    for i in range(bisect_left(spans, (lo,)), len(spans)):
+        start, end = spans[i]
+        if start >= hi:
+            return False
+        if end <= hi:
+            return True
+    return False
 
 
 # "(?<![\w])Thủ đô" written "Thủ đô(?<!\wThủ đô)": the same matches, and ``re`` looks for the words

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from extractors import gazetteer as gz
 from extractors.records import Provenance, UnitRecord
@@ -222,14 +223,16 @@ def _untyped_runs(text: str, limit: int) -> tuple[tuple[int, int, tuple[str, ...
     quotes = quote_spans(text)
     out = []
     for m in _RUN_RE.finditer(text, 0, limit):
-        s, e = m.start(), m.end()
-        words = m.group(0).split(" ")
-        while words and words[0] in LEAD_WORDS:
-            s += len(words[0]) + 1
-            words = words[1:]
+        s, e = m.span()
+        name = m.group(0)
+        words = name.split(" ")  # single spaces between words: " ".join(words) gives name back
+        if words[0] in LEAD_WORDS:
+            while words and words[0] in LEAD_WORDS:
+                s += len(words[0]) + 1
+                words = words[1:]
+            name = " ".join(words)
         if not words or inside(s, quotes):
             continue
-        name = " ".join(words)
         if gz.canonical_province(name) or media_before(text, s):
             continue  # provinces are handled (or deliberately skipped) by the bare-province pass
         prev = text[max(0, s - 12) : s].lower()
@@ -367,6 +370,22 @@ def _implicit_target(
     return (x.type, x.base, p)
 
 
+def _with_untyped(
+    text: str, cands: list[Cand], prov: str | None, limit: int, title_end: int
+) -> tuple[list[Cand], Counter[str], dict[str, int]]:
+    """``cands`` with the untyped names found in two rounds (the second finds the communes of
+    districts that were themselves untyped), sorted by start, with their province votes and the
+    provinces' first positions."""
+    for _ in range(2):
+        more = _untyped_candidates(text, cands, prov, limit)
+        cands = sorted(cands + more, key=lambda c: c.start)
+        votes, first_seen = _votes(cands, limit, title_end), _first_seen(cands)
+        settled, prov = prov, _best(votes, first_seen)
+        if not more and prov == settled:
+            break  # the second round would be given the same and find nothing either
+    return cands, votes, first_seen
+
+
 def article_context(text: str, title: str | None = None) -> ArticleContext:
     """Resolve the article's mentions: provinces, untyped names, implicit mentions, its main unit."""
     limit = body_end(text)
@@ -377,20 +396,16 @@ def article_context(text: str, title: str | None = None) -> ArticleContext:
     # provinces: article-wide, then per stacked section
     prov = _best(_votes(cands, limit, title_end), _first_seen(cands))
     _settle_alt_wards(text, cands, prov)
-    for _ in range(2):  # a second round finds the communes of districts that were themselves untyped
-        cands = sorted(cands + _untyped_candidates(text, cands, prov, limit), key=lambda c: c.start)
-        prov = _best(_votes(cands, limit, title_end), _first_seen(cands))
-    votes = _votes(cands, limit, title_end)
+    cands, votes, first_seen = _with_untyped(text, cands, prov, limit, title_end)
     if title:
         votes.update(
             {p: 1.0 for p in [gz.canonical_province(w) for w in province_written_re().findall(title)] if p}
         )
-    first_seen = _first_seen(cands)
     prov = _best(votes, first_seen)
     sec_prov: list[str | None] = []
     for s, e in bounds:
-        sv = _votes([c for c in cands if s <= c.start < e], limit, title_end)
-        sec_prov.append(_best(sv, first_seen) if len(bounds) > 1 and sv else prov)
+        sv = _votes([c for c in cands if s <= c.start < e], limit, title_end) if len(bounds) > 1 else None
+        sec_prov.append(_best(sv, first_seen) if sv else prov)
     sections = [(s, e, p) for (s, e), p in zip(bounds, sec_prov, strict=True)]
     # explicit mentions first, then implicit ones against them
     by_start = {c.start: c for c in cands}
@@ -481,6 +496,13 @@ def _lead_bounds(text: str) -> tuple[int, int]:
     return title_end, lead_end
 
 
+def _first_lines(text: str, n: int) -> list[tuple[int, int, int]]:
+    """(words, start, end) of the first ``n`` non-empty lines of ``text`` (the rest are never read)."""
+    return [
+        (len(m.group(0).split()), m.start(), m.end()) for m in islice(compiled(r"[^\n]+").finditer(text), n)
+    ]
+
+
 def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> UnitMention | None:
     """The unit of the headline or the first paragraph (a locality before an organisation)."""
     title_end, lead_end = _lead_bounds(text)
@@ -501,11 +523,9 @@ def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> Uni
             return in_title[0]
     # the title line, then the longest short line among the first three (a headline under a date or
     # a toolbar line), then the lead paragraph, where a unit after "tại"/"ở" is only an address
-    lines = [(len(m.group(0).split()), m.start(), m.end()) for m in compiled(r"[^\n]+").finditer(text)]
-    heads = [(s, e) for n, s, e in lines[:3] if e <= title_end]
-    regions = (
-        heads[:1] + [(s, e) for _, s, e in sorted(lines[:3], key=lambda x: -x[0]) if (s, e) in heads][:1]
-    )
+    lines = _first_lines(text, 3)
+    heads = [(s, e) for n, s, e in lines if e <= title_end]
+    regions = heads[:1] + [(s, e) for _, s, e in sorted(lines, key=lambda x: -x[0]) if (s, e) in heads][:1]
     for s, e in [*regions, (0, lead_end)]:
         lead = [m for m in usable if s <= m.start < e]
         if (s, e) == (0, lead_end):
@@ -755,10 +775,11 @@ def _mention_signals(
     i: int,
     sent: tuple[int, int],
     parens: list[tuple[int, int]],
-    prev_sig: _Signals | None,
+    prev_signals: Callable[[], _Signals],
     starts: list[int] | None = None,
 ) -> _Signals:
-    """The signals of the mention ``ms[i]`` in its sentence ``sent``; ``starts``: the mentions'
+    """The signals of the mention ``ms[i]`` in its sentence ``sent``; ``prev_signals``: those of
+    ``ms[i - 1]``, asked only when it is a hamlet that ``ms[i]`` locates; ``starts``: the mentions'
     starts when ``ms`` is sorted by them (see :func:`_strip_units`)."""
     m = ms[i]
     sig = _Signals()
@@ -771,11 +792,11 @@ def _mention_signals(
         sig.negative.append("parent")
         # the commune of a model's hamlet is a site too ("tại thôn A, xã B"); a district is not
         if (
-            prev_sig
-            and "site" in prev_sig.positive
-            and m.type in WARD
+            m.type in WARD
+            and prev is not None  # always: a parent has a mention before it
             and prev.type in ("thôn", "bản")
             and not in_parens
+            and "site" in prev_signals().positive
         ):
             sig.positive.append("site")
         return sig
@@ -939,13 +960,15 @@ def participating_units(text: str, ctx: ArticleContext) -> list[UnitRecord]:
     main_key = fold(ctx.main_unit.name) if ctx.main_unit else None
     chosen: dict[str, UnitMention] = {}
     first: dict[str, UnitMention] = {}
-    for m, positive, _ in explain_units(text, ctx):
+    ms, signals = _signals_table(text, ctx)
+    for i, m in enumerate(ms):
         key = fold(m.name)
         if key in NON_PARTICIPANTS or (m.kind == "locality" and not m.name.split(" ", 1)[-1].strip()):
             continue
         first.setdefault(key, m)
-        if positive or key == main_key:
-            chosen.setdefault(key, m)
+        # a unit chosen already, or the main unit, needs no signals (most mentions: they are not computed)
+        if key not in chosen and (key == main_key or signals(i).positive):
+            chosen[key] = m
     return [_unit_record(chosen[key], first[key]) for key in first if key in chosen]
 
 
@@ -965,18 +988,30 @@ def _unit_record(m: UnitMention, first: UnitMention) -> UnitRecord:
 
 def explain_units(text: str, ctx: ArticleContext) -> list[tuple[UnitMention, list[str], list[str]]]:
     """Every mention of the article's body with its positive and negative participation signals."""
+    ms, signals = _signals_table(text, ctx)
+    out = []
+    for i, m in enumerate(ms):
+        sig = signals(i)
+        out.append((m, sig.positive, sig.negative))
+    return out
+
+
+def _signals_table(text: str, ctx: ArticleContext) -> tuple[list[UnitMention], Callable[[int], _Signals]]:
+    """The mentions of the article's body, and the signals of the ``i``-th of them, worked out when
+    first asked for and kept (a mention reads the signals of the one before it only after a hamlet)."""
     limit = body_end(text)
     ms = [m for m in ctx.mentions if m.start < limit]
     sents = _sentence_spans(text)
     sent_starts = [s for s, _ in sents]
     parens = paren_spans(text)
     starts = [m.start for m in ms]
-    sorted_ms = starts == sorted(starts)  # as article_context gives them
-    out = []
-    prev_sig: _Signals | None = None
-    for i, m in enumerate(ms):
-        sent = _span_of(m.start, sents, sent_starts)
-        sig = _mention_signals(text, ms, i, sent, parens, prev_sig, starts if sorted_ms else None)
-        prev_sig = sig
-        out.append((m, sig.positive, sig.negative))
-    return out
+    sorted_starts = starts if starts == sorted(starts) else None  # sorted, as article_context gives them
+    known: dict[int, _Signals] = {}
+
+    def signals(i: int) -> _Signals:
+        if i not in known:
+            sent = _span_of(ms[i].start, sents, sent_starts)
+            known[i] = _mention_signals(text, ms, i, sent, parens, lambda: signals(i - 1), sorted_starts)
+        return known[i]
+
+    return ms, signals

@@ -196,3 +196,105 @@ def test_scopes_as_plain(text: str, sentences: list[tuple[int, int]], pos: int) 
     for a in range(len(text) + 1):
         for b in (a, min(len(text), a + 3), len(text)):
             assert mn._false_stop(text, 0, a, b) == _plain_false_stop(text, 0, a, b)
+
+
+# --- the heads before a quote (_quote_cue) --------------------------------------------------------
+
+_PLAIN_REJECT_BEFORE = re.compile(
+    r"(?:phong trào(?: thi đua)?(?: yêu nước)?|cuộc vận động|các cuộc vận động|hội thi|cuộc thi|hội diễn"
+    r"|giải thưởng|danh hiệu|kỷ niệm chương|huy chương|huy hiệu|bằng khen|giấy khen|cờ thi đua"
+    r"|(?:kế hoạch|chỉ thị|nghị quyết|quyết định|kết luận|đề án|chương trình|thông báo|hướng dẫn|công văn)"
+    r"(?: (?:số|của) [^“”,;.]{0,40})?"
+    r"|phương châm|khẩu hiệu|tinh thần|lời dạy|lời bác|câu nói|chủ đề|tự xưng|theo hướng|gắn với(?: việc)?"
+    r"(?: thực hiện)?|về việc|ngày hội|lễ hội|tổ chức|cụm từ|gọi là|gọi tắt|biệt danh|tên gọi|thương hiệu"
+    r"|dự án|cuộc thi viết|tác phẩm|bài viết|cuốn sách|chuyên mục|trang|nhóm zalo|ca khúc|bài hát)\s*:?\s*$"
+)
+_PLAIN_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*$")
+_PLAIN_SPEECH_BEFORE = re.compile(
+    r"(?:nhấn mạnh|cho biết|khẳng định|đề nghị|phát biểu|chia sẻ|nói|dạy|yêu cầu|bày tỏ|nhắn nhủ)\s*:\s*$"
+)
+
+_HEADS = [
+    *("phong trào", "phong trào thi đua yêu nước", "các cuộc vận động", "hội thi", "kỷ niệm chương", "trang"),
+    *("kế hoạch số", "kế hoạch số 12/KH-UBND ngày 3 tháng 5 năm 2024 của UBND tỉnh", "chỉ thị của", "đề án"),
+    *("gắn với việc thực hiện", "gọi là", "nhóm zalo", "bài hát", "mô hình", "ông A", "xã", "dân vận khéo"),
+    *("nhấn mạnh", "cho biết", "nói", "dạy", "nhắn nhủ", "yêu cầu", "bày tỏ", "chia sẻ", "đã nói rằng"),
+    *("12", "3.500", "1,5", "2.", "٣", "١٢,", "x1", "số", "năm 2024", "..", ",", ".", "“", "”", "(", ")"),
+]
+_TAILS = [" ", "", ":", " : ", "  ", "\n", " \n", ":\n", "\u00a0", "\u2003:", "\t", "::", ": :", " x", ";"]
+_head_texts = st.lists(
+    st.one_of(st.sampled_from(_HEADS), st.sampled_from(_TAILS)), min_size=1, max_size=12
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_head_texts, texts))
+@example("phong trào thi đua:\n")
+@example("kế hoạch số 12:  ")
+@example("đã nhấn mạnh :  \u2003")
+@example("đạt 3.500, \n")
+@example("nói::")
+def test_heads_before_a_quote_as_plain(text: str) -> None:
+    for s in {text, *(text[k:] for k in range(len(text))), *(text[:k] for k in range(len(text)))}:
+        folded = mn._fold(s)
+        assert mn._head_ends(mn._REJECT_BEFORE, mn._REJECT_WIDTH, folded) == bool(
+            _PLAIN_REJECT_BEFORE.search(folded)
+        )
+        assert mn._head_ends(mn._SPEECH_BEFORE, mn._SPEECH_WIDTH, folded) == bool(
+            _PLAIN_SPEECH_BEFORE.search(folded)
+        )
+        assert mn._number_ends(s) == bool(_PLAIN_NUMBER_BEFORE.search(s))
+
+
+def test_the_head_widths_bound_every_match_of_their_patterns() -> None:
+    from re import _parser  # the re module's own parser (private): only to check the constants
+
+    assert _parser.parse(mn._REJECT_HEADS).getwidth()[1] <= mn._REJECT_WIDTH
+    assert _parser.parse(mn._SPEECH_VERBS).getwidth()[1] <= mn._SPEECH_WIDTH
+
+
+_PLAIN_SPEECH_AFTER = re.compile(
+    r"^\s*[,.]?\s*[^.;“”\n]{0,50}?(?<!\w)(?:nói|cho biết|chia sẻ|nhấn mạnh|khẳng định|tâm sự|bày tỏ|kể|phát biểu"
+    r"|nhớ lại|cười)(?!\w)"
+)
+_PLAIN_LIST_MARKER = re.compile(r"(?<!\w)(?:như|gồm|bao gồm|đó là|tiêu biểu là|điển hình là)(?!\w)\s*:?|:")
+_AFTER_WORDS = [
+    *("nói", "cho biết", "chia sẻ", "nhấn mạnh", "tâm sự", "kể", "kể cả", "nhớ lại", "cười", "nóii", "anói"),
+    *("như", "gồm", "bao gồm", "đó là", "tiêu biểu là", "điển hình là", "nhưng", "mô hình", "ông A", "bà B"),
+    *(",", ".", ";", ":", "“", "”", "\n", " ", "  ", "-", "của xã", "tại thôn Đông", "đã", "x" * 30),
+]
+_after_texts = st.lists(st.sampled_from(_AFTER_WORDS), min_size=1, max_size=14).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_after_texts, texts))
+@example(", ông A cho biết")
+@example("  - bà B kể lại")
+@example("x" * 60 + " nói")
+def test_speech_after_and_list_markers_as_plain(text: str) -> None:
+    for s in {text, *(text[k:] for k in range(len(text)))}:
+        assert mn._speech_after(s) == bool(_PLAIN_SPEECH_AFTER.match(s))
+        assert [m.span() for m in mn._LIST_MARKER.finditer(s)] == [
+            m.span() for m in _PLAIN_LIST_MARKER.finditer(s)
+        ]
+
+
+_STOP_PIECES = [
+    *("TP.", "Tp.", "T.P.", "TPHCM.", "ông A.", "UBND.", "ABCD.", "Đ.", "x.", "tp.", "HĐND.", "(", ")", "."),
+    *(" ", "  ", "\t", "\n", " \n", "\u00a0", "xã Y", "Huế", "và", "_A.", "1.", "aB."),
+]
+_stop_texts = st.lists(st.sampled_from(_STOP_PIECES), min_size=1, max_size=10).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_stop_texts)
+@example("Ông A. ")
+@example("TP.\u00a0")
+@example("đến ABCD. ")
+def test_false_stops_as_plain(text: str) -> None:
+    for a in range(len(text) + 1):
+        for b in (a, min(len(text), a + 2), len(text)):
+            assert mn._false_stop(text, 0, a, b) == _plain_false_stop(text, 0, a, b)
+            assert mn._false_stop(text, a, len(text), len(text)) == _plain_false_stop(
+                text, a, len(text), len(text)
+            )

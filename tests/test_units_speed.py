@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from extractors import unit_grammar as ug
 from extractors import units as u
+from extractors.regex_speed import may_match
 from extractors.unit_grammar import Cand
 
 # pieces of unit mentions, with the letters and marks around them, in groups drawn alike
@@ -288,3 +289,165 @@ def test_round_two_forms_match_the_patterns(text: str) -> None:
     assert u._requested(text) == bool(_OLD_REQUEST_BEFORE.search(text))
     assert u._has_examples(text) == bool(u._EXAMPLES.search(text))
     assert [m.span() for m in u._locatives(text)] == [m.span() for m in u._LOCATIVE.finditer(text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# round three: article-like texts, invented from place names and campaign phrases
+
+_PLACES = [
+    *("huyện Tam Đường", "Tam Đường", "xã Bản Hon", "Bản Hon", "thôn Nà Hẩu", "bản Lầu", "Bản Lầu"),
+    *("xã Mường Khương", "Mường Khương", "huyện Phong Thổ", "Phong Thổ", "tỉnh Lai Châu", "Lai Châu"),
+    *("huyện Hòa Vang", "Hòa Vang", "xã Hòa Bắc", "Hòa Bắc", "TP Đà Nẵng", "Đà Nẵng", "tỉnh Lào Cai"),
+    *("Huyện ủy Tam Đường", "Huyện ủy", "Ban Dân vận Tỉnh ủy", "UBND xã Hòa Bắc", "toàn huyện", "xã"),
+    *("Công an tỉnh", "Đồn Biên phòng Ma Lù Thàng", "Sở Nội vụ", "Hội Nông dân huyện", "Quận 3", "Q.10"),
+    *("Báo Lai Châu", "ông Nguyễn Văn Hòa", "bà Lò Thị Mai", "Tại Tam Đường", "Ở Hòa Vang", "Theo"),
+]
+_PHRASES = [
+    *(" tổ chức", " đã xây dựng", " có 12 mô hình", " đăng ký", " tuyên dương", " cho biết", " tại"),
+    *(" ở", " thuộc", " của", " do", " được", " gồm các xã:", " và", ", ", " (", ")", " “Dân vận khéo”"),
+    *(" mô hình", " điển hình như", " trao bằng khen cho", " trong đó có", " Bí thư", " người dân"),
+    *(". ", ".\n", "\n\n", "; ", ": ", " - ", " 30 tập thể"),
+    *(" mô hình “Dân vận khéo” ở thôn Nà Hẩu, xã Bản Hon", " mô hình hay tại bản Lầu, xã Mường Khương"),
+]
+_sentence = st.lists(st.sampled_from(_PLACES) | st.sampled_from(_PHRASES), min_size=1, max_size=14).map(
+    "".join
+)
+articles = st.one_of(
+    st.lists(_sentence, min_size=1, max_size=8).map(lambda ss: ".\n".join(ss) + "."),
+    st.lists(_sentence, min_size=1, max_size=6).map(
+        lambda ss: "Nhân Rộng Mô Hình Dân Vận Khéo Ở Vùng Cao\n" + "\n".join(ss)
+    ),
+    texts,
+)
+_titles = st.none() | st.sampled_from(["Lai Châu nhân rộng mô hình", "Huyện Tam Đường", "Đà Nẵng"])
+
+
+def _old_untyped_runs(text: str, limit: int) -> tuple[tuple[int, int, tuple[str, ...], str, str], ...]:
+    quotes = ug.quote_spans(text)
+    out = []
+    for m in _OLD_RUN.finditer(text, 0, limit):
+        s, e = m.start(), m.end()
+        words = m.group(0).split(" ")
+        while words and words[0] in ug.LEAD_WORDS:
+            s += len(words[0]) + 1
+            words = words[1:]
+        if not words or ug.inside(s, quotes):
+            continue
+        name = " ".join(words)
+        if ug.gz.canonical_province(name) or _old_media_before(text, s):
+            continue
+        prev = text[max(0, s - 12) : s].lower()
+        if _OLD_HONORIFIC_BEFORE.search(prev):
+            continue
+        out.append((s, e, tuple(words), name, ug.fold(name)))
+    return tuple(out)
+
+
+def _old_media_before(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 40) : pos]
+    return ug.MEDIA_BEFORE.search(before) is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(articles | _WORDS_BEFORE)
+@example("Báo Lai Châu\nĐài PT-TH Tam Đường, ông Lò Văn A và Truyền hình Hòa Vang: Tại Huyện Xã")
+def test_untyped_runs_and_media_before(text: str) -> None:
+    for limit in (len(text), len(text) // 2):
+        assert u._untyped_runs(text, limit) == _old_untyped_runs(text, limit)
+    for pos in range(len(text) + 1):
+        assert ug.media_before(text, pos) == _old_media_before(text, pos)
+
+
+@settings(max_examples=300, deadline=None)
+@given(articles, st.lists(st.sampled_from(["Báo", "báo", "Đài", "Truyền hình", "x", "ba"]), max_size=3))
+def test_gate_spans_say_what_may_match_says(text: str, gate: list[str]) -> None:
+    words = tuple(dict.fromkeys(gate))
+    spans = ug._gate_spans(text, words)
+    for lo in range(0, len(text) + 1, 2):
+        for hi in range(lo, min(len(text), lo + 45) + 1, 3):
+            assert ug._holds_one(spans, lo, hi) == may_match(words, text[lo:hi])
+
+
+def _old_first_lines(text: str, n: int) -> list[tuple[int, int, int]]:
+    lines = [(len(m.group(0).split()), m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    return lines[:n]
+
+
+@settings(max_examples=300, deadline=None)
+@given(articles)
+def test_first_lines(text: str) -> None:
+    for n in (1, 3):
+        assert u._first_lines(text, n) == _old_first_lines(text, n)
+
+
+def _old_with_untyped(
+    text: str, cands: list[Cand], prov: str | None, limit: int, title_end: int
+) -> tuple[list[Cand], object, dict[str, int]]:
+    for _ in range(2):
+        cands = sorted(cands + u._untyped_candidates(text, cands, prov, limit), key=lambda c: c.start)
+        prov = u._best(u._votes(cands, limit, title_end), u._first_seen(cands))
+    return cands, u._votes(cands, limit, title_end), u._first_seen(cands)
+
+
+@settings(max_examples=300, deadline=None)
+@given(articles)
+def test_untyped_rounds_stop_when_nothing_changes(text: str) -> None:
+    limit, title_end = ug.body_end(text), text.find("\n") % (len(text) + 1)
+    for start_prov in (None, "Lai Châu", "Đà Nẵng"):
+        cands = ug.find_candidates(text)
+        old = _old_with_untyped(text, cands, start_prov, limit, title_end)
+        new = u._with_untyped(text, cands, start_prov, limit, title_end)
+        assert [vars(c) for c in new[0]] == [vars(c) for c in old[0]]
+        assert list(new[1].items()) == list(old[1].items())  # the same sums, in the same order
+        assert new[2] == old[2]
+
+
+def _old_explain_units(text: str, ctx: u.ArticleContext) -> list[tuple[u.UnitMention, list[str], list[str]]]:
+    """The eager form: every mention's signals, in order, each given its predecessor's."""
+    limit = ug.body_end(text)
+    ms = [m for m in ctx.mentions if m.start < limit]
+    sents = u._sentence_spans(text)
+    parens = ug.paren_spans(text)
+    out = []
+    prev_sig = None
+    for i, m in enumerate(ms):
+        sent = _old_span_of(m.start, sents)
+        sig = u._mention_signals(text, ms, i, sent, parens, lambda p=prev_sig: p)
+        prev_sig = sig
+        out.append((m, sig.positive, sig.negative))
+    return out
+
+
+def _old_participating_units(text: str, ctx: u.ArticleContext) -> list:
+    main_key = ug.fold(ctx.main_unit.name) if ctx.main_unit else None
+    chosen: dict[str, u.UnitMention] = {}
+    first: dict[str, u.UnitMention] = {}
+    for m, positive, _ in _old_explain_units(text, ctx):
+        key = ug.fold(m.name)
+        if key in ug.NON_PARTICIPANTS or (m.kind == "locality" and not m.name.split(" ", 1)[-1].strip()):
+            continue
+        first.setdefault(key, m)
+        if positive or key == main_key:
+            chosen.setdefault(key, m)
+    return [u._unit_record(chosen[key], first[key]) for key in first if key in chosen]
+
+
+@settings(max_examples=400, deadline=None)
+@given(articles, _titles)
+@example("Tại thôn Nà Hẩu, xã Bản Hon có 12 mô hình. Huyện ủy Tam Đường tổ chức tuyên dương.", None)
+@example("Mô hình “Dân vận khéo” ở thôn Nà Hẩu, xã Bản Hon, huyện Tam Đường đã xây dựng.", "Tam Đường")
+@example("Thôn Nà Hẩu tổ chức ra mắt. Mô hình “Dân vận khéo” ở thôn Nà Hẩu, xã Bản Hon có 5 hộ.", None)
+def test_participating_units_ask_only_the_signals_they_need(text: str, title: str | None) -> None:
+    ctx = u.article_context(text, title)
+    assert u.explain_units(text, ctx) == _old_explain_units(text, ctx)
+    assert u.participating_units(text, ctx) == _old_participating_units(text, ctx)
+
+
+def test_hoisted_patterns_are_the_ones_they_replace() -> None:
+    assert ug._SP_RE.pattern == ug._SP
+    assert ug._OPT_SP_RE.pattern == r"[ \t\u00a0]*"
+    assert ug._NAME_GAP_RE.pattern == r"[ ]-[ ](?=[" + ug.UPPER + r"])|[ ]"
+    assert ug._BLOC_TOKEN_RE.pattern == r"\s*(?:\([^()]{1,12}\)|,\s(?=[" + ug.UPPER + r"])|[^\s,.;:()“”]+)"
+    assert ug._EVERY_BEFORE.pattern == r"\b(?:các|những|mỗi|từng|cấp)\s*$"
+    not_names = ug.SURNAMES | {"Ủy", "Uỷ", "Đoàn"}
+    assert not_names == ug._NOT_A_NAME_AFTER

@@ -132,7 +132,7 @@ def features(text: str, c: Candidate) -> dict[str, float]:
         out["cue:direct"] = 1.0
     if mn._REJECT_BEFORE.search(folded_prefix):
         out["head:reject"] = 1.0
-    if mn._NUMBER_BEFORE.search(prefix):
+    if mn._number_ends(prefix):
         out["before:number"] = 1.0
     if mn._SPEECH_BEFORE.search(folded_prefix):
         out["before:speech"] = 1.0
