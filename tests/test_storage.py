@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus.records import Article
 from extractors.records import Extraction, ModelRecord, Provenance, StatRecord, UnitRecord
@@ -464,3 +466,41 @@ def test_a_writer_caps_duckdb_memory_and_an_export_out_of_memory_is_redone_witho
         assert limit(store) != capped
     with open_store(tmp_path, read_only=True) as store:
         assert limit(store) != capped  # a reader keeps DuckDB's default
+
+
+# ---------------------------------------------------------------------------- row makers
+
+_TEXTS = st.one_of(st.none(), st.text(alphabet="abcđ ệ1", max_size=6))
+_PROVS = st.one_of(
+    st.none(),
+    st.builds(
+        Provenance,
+        sentence=st.integers(0, 9),
+        start=st.integers(0, 99),
+        end=st.integers(0, 99),
+        extractor=_TEXTS,
+        extractor_version=_TEXTS,
+    ),
+)
+_RECORDS = st.one_of(
+    st.builds(StatRecord, value=st.floats(0, 1e6), item=st.text(max_size=5), unit=_TEXTS, prov=_PROVS,
+              percent=st.booleans(), ratio_of=st.one_of(st.none(), st.floats(0, 99)), ward_now=_TEXTS),
+    st.builds(ModelRecord, name=st.text(max_size=5), domain=_TEXTS, prov=_PROVS, organisation=_TEXTS),
+    st.builds(UnitRecord, name=st.text(max_size=5), type=st.text(max_size=3), province=_TEXTS, prov=_PROVS),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RECORDS, max_size=4))
+def test_rows_of_dvk_records_are_those_of_their_as_dict(records: list) -> None:
+    """The fast row maker of dvk's own records gives the rows of the generic path (``as_dict``)."""
+    table = {StatRecord: "stats", ModelRecord: "models", UnitRecord: "units"}
+    for rec_type, name in table.items():
+        own = [r for r in records if type(r) is rec_type]
+        columns = record_columns(name)
+        generic = []
+        for idx, rec in enumerate(own):
+            values = rec.as_dict()
+            values.update(article_id="a1", idx=idx, run_id="r1")
+            generic.append(tuple(values.get(c) for c in columns))
+        assert record_rows(name, "a1", "r1", own) == generic
