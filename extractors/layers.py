@@ -174,16 +174,6 @@ def redo_plan(
     return redo
 
 
-def needed_snapshots(
-    pipeline: Sequence[str], components: Sequence[Declared], redo: set[str], outputs: Iterable[str]
-) -> set[str]:
-    """The components not redone whose snapshots must be restored: those that write an attribute
-    a redone component reads, or one of ``outputs`` (what the caller reads of the Doc)."""
-    by_name = {c.name: c for c in components}
-    wanted = set(outputs).union(*(by_name[n].reads for n in redo if n in by_name))
-    return {n for n in pipeline if n not in redo and n in by_name and wanted.intersection(by_name[n].writes)}
-
-
 class Replay:
     """One rerun's walk through the pipeline, with *early cutoff*: a component runs again only
     when its version changed (or it has no snapshot) or when one of the attributes it reads

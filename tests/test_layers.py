@@ -58,21 +58,6 @@ def test_no_cache_a_missing_snapshot_or_an_undeclared_component_redo_everything(
     assert layers.redo_plan(with_trained, DECLARED, CURRENT, dict(CURRENT)) == set(with_trained)
 
 
-def test_only_the_snapshots_that_are_read_are_restored():
-    out = ("stats", "models", "units")
-    assert layers.needed_snapshots(PIPE, DECLARED, {"dvk_stats_records"}, out) == {
-        "dvk_units",
-        "dvk_models",
-        "dvk_stats",
-    }  # units, models and stats_records' inputs; not relevance, quantities, periods
-    assert layers.needed_snapshots(PIPE, DECLARED, {"dvk_models"}, out) == {
-        "dvk_relevance",
-        "dvk_units",
-        "dvk_stats_records",
-    }
-    assert layers.needed_snapshots(PIPE, DECLARED, set(), ()) == set()
-
-
 def test_declarations_cover_every_doc_attribute_a_component_reads():
     """Each attribute read is written by an earlier component (or is the metadata, the base)."""
     written = {"meta"}
@@ -178,9 +163,13 @@ def test_extract_restores_unchanged_components_and_gives_the_same_records(extrac
     bumped.versions = {**extractor.versions, "rule.dvk_models": "changed"}
     unit_calls = _count_calls(monkeypatch, units, "article_context")
     model_calls = _count_calls(monkeypatch, model_names, "find_model_names")
+    restored = _count_calls(monkeypatch, layers, "restore")
     again = bumped.extract(article, reuse=first.layers, keep_layers="k1")
     assert (again.stats, again.models, again.units) == (first.stats, first.models, first.units)
     assert unit_calls == [0] and model_calls == [1]  # units restored, models redone
+    # only the snapshots read are unpickled: relevance and units (the models component reads
+    # them) and the records' (stats, units); not quantities, periods, stat mentions
+    assert restored == [3]
     assert layers.unpack(again.layers).versions["dvk_models"].endswith("/changed")
     # another base (other tokens or metadata): the layers are not used
     bumped.extract(article, reuse=first.layers, keep_layers="k2")
