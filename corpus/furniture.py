@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from corpus.dateline import is_dateline
 
@@ -128,6 +129,13 @@ _NAME_SPLIT = re.compile(r"[\s/&,;-]+")
 _HEADLINE_FIRST = "“\"'‘("
 
 
+# Line classifiers are pure functions of the line; clean_text runs passes until nothing changes,
+# so most lines are classified again in the next pass: those answers are kept (the last few
+# thousand lines' only; the private ``_dateline`` … below are kept copies of public classifiers).
+_MEMO_SIZE = 4096
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
 def _words(line: str) -> int:
     return len(line.split())
 
@@ -139,6 +147,7 @@ def is_related_heading(line: str) -> bool:
     return _HEADING_TRIM.sub("", line).lower() in _RELATED_HEADINGS
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def _is_ui(line: str) -> bool:
     low = line.lower()
     if _FOLLOW_US.match(low) or _BREADCRUMB.match(low):
@@ -155,6 +164,7 @@ def _is_ui(line: str) -> bool:
     return all(tok in _UI_WEAK for tok in rest.split())
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def _is_image_line(line: str) -> bool:
     if _GALLERY.match(line) or _IMAGE_ID.match(line):
         return True
@@ -163,7 +173,8 @@ def _is_image_line(line: str) -> bool:
 
 def is_name_line(line: str, max_tokens: int = 5, max_len: int = 40) -> bool:
     """True for a short personal name such as a byline ("Minh Khoa", "T.Lan", "THU HÀ", "Thu Hà - Nam Anh")."""
-    line = _COMPILED_NOTE.sub("", line)
+    if "(" in line:  # every compiled note is in brackets
+        line = _COMPILED_NOTE.sub("", line)
     if not line or len(line) > max_len or any(ch.isdigit() for ch in line):
         return False
     if line[-1] in "!?:;,":
@@ -184,6 +195,7 @@ def is_headline_like(line: str, min_words: int = 3, max_words: int = 25) -> bool
     return not is_dateline(line)
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def _credit_name(line: str) -> tuple[str, str] | None:
     """``(kind, names)`` of a credit line such as "Tin và ảnh: THU HÀ - NAM ANH"."""
     m = _CREDIT.match(line)
@@ -200,6 +212,12 @@ def _is_trailing_source(line: str) -> bool:
 def _is_masthead(line: str) -> bool:
     m = _MASTHEAD.match(line)
     return bool(m) and is_name_line(m.group("name"), max_tokens=6, max_len=50)
+
+
+_dateline = lru_cache(maxsize=_MEMO_SIZE)(is_dateline)
+_headline = lru_cache(maxsize=_MEMO_SIZE)(is_headline_like)
+_name_line = lru_cache(maxsize=_MEMO_SIZE)(is_name_line)
+_related_heading = lru_cache(maxsize=_MEMO_SIZE)(is_related_heading)
 
 
 # --- the pass -------------------------------------------------------------------------------------
@@ -239,7 +257,7 @@ def _line_rules(p: _Pass) -> None:
             p.drop(i, "ui")
         elif _is_image_line(line):
             p.drop(i, "image")
-        elif is_dateline(line):
+        elif _dateline(line):
             p.drop(i, "dateline")
         elif _SOURCE.match(line) and _words(line) < BODY_MIN_WORDS:
             p.drop(i, "source")
@@ -260,14 +278,14 @@ def _section_label(p: _Pass) -> None:
         return
     first, nxt = p.lines[alive[0]], p.lines[alive[1]]
     label = first.lower().rstrip(" :")
-    if (label in _SECTION_LABELS or _YEAR_KICKER.match(label)) and is_headline_like(nxt):
+    if (label in _SECTION_LABELS or _YEAR_KICKER.match(label)) and _headline(nxt):
         p.drop(alive[0], "site")
 
 
 def _related_blocks(p: _Pass) -> None:
     """Related-articles headings: to the end after the body started, else the headlines below them."""
     for i in p.alive():
-        if not is_related_heading(p.lines[i]):
+        if not _related_heading(p.lines[i]):
             continue
         if p.body_start is not None and i > p.body_start:
             for j in p.content:
@@ -279,7 +297,7 @@ def _related_blocks(p: _Pass) -> None:
         for j in p.alive():
             if j <= i:
                 continue
-            if j == p.body_start or not is_headline_like(p.lines[j]) or len(run) >= MAX_RUN:
+            if j == p.body_start or not _headline(p.lines[j]) or len(run) >= MAX_RUN:
                 break
             run.append(j)
         body_follows = p.body_start is not None and (not run or p.body_start > run[-1])
@@ -304,7 +322,7 @@ def _blocks(p: _Pass) -> list[list[int]]:
 def _inline_related(p: _Pass, min_run: int = 3) -> None:
     """A body paragraph followed, in the same block, by three or more headline lines."""
     for block in _blocks(p):
-        anchors = [k for k, i in enumerate(block) if not is_headline_like(p.lines[i], min_words=4)]
+        anchors = [k for k, i in enumerate(block) if not _headline(p.lines[i], min_words=4)]
         if not anchors:
             continue
         anchor = p.lines[block[anchors[-1]]]
@@ -328,7 +346,7 @@ def _repeated(p: _Pass) -> None:
 def _bylines(p: _Pass) -> None:
     """A name next to a share bar, and a name or source line closing the article."""
     for i in p.alive():
-        if not is_name_line(p.lines[i]) or not p.in_header(i):
+        if not p.in_header(i) or not _name_line(p.lines[i]):
             continue
         neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(p.lines) and p.lines[j]]
         if any(p.reasons.get(j) == "ui" for j in neighbours):
@@ -338,7 +356,7 @@ def _bylines(p: _Pass) -> None:
     if len(alive) < 2 or p.body_start is None or alive[-1] <= p.body_start:
         return
     last = alive[-1]
-    if is_name_line(p.lines[last]):
+    if _name_line(p.lines[last]):
         p.drop(last, "byline")
         p.author = p.author or _COMPILED_NOTE.sub("", p.lines[last])
     elif _is_trailing_source(p.lines[last]):
@@ -361,7 +379,7 @@ def _kicker(p: _Pass, max_words: int = 10) -> None:
     kicker, title = (p.lines[i] for i in heads)
     short = _words(kicker) <= max_words and _words(kicker) < _words(title)
     plain = not any(ch.isdigit() for ch in kicker) or _YEAR_KICKER.match(kicker.lower())
-    if short and plain and is_headline_like(kicker, min_words=2) and is_headline_like(title):
+    if short and plain and _headline(kicker, min_words=2) and _headline(title):
         p.drop(heads[0], "site")
 
 

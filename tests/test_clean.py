@@ -19,7 +19,13 @@ from hypothesis import strategies as st
 from corpus.clean import article_id_for, clean_article, clean_text, sha1_hex
 from corpus.dateline import find_published, is_dateline, normalize_published, parse_date
 from corpus.furniture import find_furniture, is_headline_like, is_name_line, is_related_heading
-from corpus.normalize import fold_tone_marks, normalize_dashes, normalize_quotes, normalize_text
+from corpus.normalize import (
+    fold_tone_marks,
+    normalize_dashes,
+    normalize_line,
+    normalize_quotes,
+    normalize_text,
+)
 from corpus.records import IngestError, RawArticle
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
@@ -143,6 +149,28 @@ def test_tone_folding_visits_only_words_that_can_change(parts: list[tuple[list[s
 
     text = "".join("".join(syllable) + glue for syllable, glue in parts)
     assert fold_tone_marks(text) == _EVERY_WORD.sub(lambda m: _fold_word(m.group(0)), text)
+
+
+def _fold_tone_marks_by_word_pattern(text: str) -> str:
+    """The former ``fold_tone_marks`` (a whole-word pattern): the reference of the one in use."""
+    from corpus.normalize import _TONED_NUCLEI, _fold_word
+
+    word = re.compile(rf"(?<![^\W\d_])[^\W\d_]*[oOuU][{_TONED_NUCLEI}](?![^\W\d_])")
+    return word.sub(lambda m: _fold_word(m.group(0)), text)
+
+
+_FOLD_PIECES = st.one_of(
+    _SYLLABLE_PARTS,
+    st.sampled_from(["hoà", "Thuỷ", "KHOẺ", "uỷ", "quý", "khoẻ", "ngoài", "oà", "Nguyễn"]),
+    st.sampled_from(["", " ", "\n", "_", "1", "²", "½", "Ⅻ", "-", "ô", "Đ", "x"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FOLD_PIECES, max_size=30))
+def test_tone_folding_matches_the_whole_word_pattern(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert fold_tone_marks(text) == _fold_tone_marks_by_word_pattern(text)
 
 
 @pytest.mark.parametrize(
@@ -679,3 +707,92 @@ def test_quotes_are_normalised_as_by_visiting_every_character(text: str) -> None
 
     for line in text.split("\n"):
         assert _quote_line(line) == _quote_line_char_by_char(line)
+
+
+# --- furniture: answers kept between passes, the same as computed afresh ------------------------------
+
+
+def _is_name_line_always_stripping(line: str, max_tokens: int = 5, max_len: int = 40) -> bool:
+    """The former ``is_name_line`` (the compiled note always looked for): the reference."""
+    from corpus.furniture import _COMPILED_NOTE, _NAME_SPLIT, _NAME_TOKEN
+
+    line = _COMPILED_NOTE.sub("", line)
+    if not line or len(line) > max_len or any(ch.isdigit() for ch in line):
+        return False
+    if line[-1] in "!?:;,":
+        return False
+    tokens = [t for t in _NAME_SPLIT.split(line.strip("()")) if t and t.lower() != "và"]
+    if not 1 <= len(tokens) <= max_tokens:
+        return False
+    return all(_NAME_TOKEN.match(t) and t[0].isupper() for t in tokens)
+
+
+def _bylines_name_first(p) -> None:  # noqa: ANN001 - a furniture._Pass
+    """The former ``_bylines`` (the name test before the header test): the reference."""
+    from corpus.furniture import _COMPILED_NOTE, _is_trailing_source
+
+    for i in p.alive():
+        if not _is_name_line_always_stripping(p.lines[i]) or not p.in_header(i):
+            continue
+        neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(p.lines) and p.lines[j]]
+        if any(p.reasons.get(j) == "ui" for j in neighbours):
+            p.drop(i, "byline")
+            p.author = p.author or p.lines[i]
+    alive = p.alive()
+    if len(alive) < 2 or p.body_start is None or alive[-1] <= p.body_start:
+        return
+    last = alive[-1]
+    if _is_name_line_always_stripping(p.lines[last]):
+        p.drop(last, "byline")
+        p.author = p.author or _COMPILED_NOTE.sub("", p.lines[last])
+    elif _is_trailing_source(p.lines[last]):
+        p.drop(last, "source")
+
+
+def _find_furniture_without_memo(lines: list[str], keep_first: bool) -> object:
+    """``find_furniture`` with every kept answer computed afresh and the former byline rule."""
+    from unittest import mock
+
+    from corpus import furniture as fu
+
+    plain = {
+        "_words": fu._words.__wrapped__,
+        "_is_ui": fu._is_ui.__wrapped__,
+        "_is_image_line": fu._is_image_line.__wrapped__,
+        "_credit_name": fu._credit_name.__wrapped__,
+        "_dateline": is_dateline,
+        "_headline": is_headline_like,
+        "_name_line": _is_name_line_always_stripping,
+        "is_name_line": _is_name_line_always_stripping,
+        "_related_heading": is_related_heading,
+        "_bylines": _bylines_name_first,
+    }
+    with mock.patch.multiple(fu, **plain):
+        return fu.find_furniture(lines, keep_first=keep_first)
+
+
+_NAME_LIKE = st.sampled_from(
+    ["Minh Anh", "T.Lan", "THU HÀ", "Thu Hà - Nam Anh", "Hà Thu (tổng hợp)", "(Theo Báo Bình Minh)", "Lan 2"]
+)
+_SHORT_HEADLINES = st.sampled_from(
+    ["Ba xã ven biển", "Cầu Mới khánh thành", "Tin Ba Dòng", "Hội nghị dân vận năm 2024", "Xã An Lạc"]
+)
+_FURNITURE_LINE = st.one_of(st.sampled_from(_PIECES), _NAME_LIKE, _SHORT_HEADLINES, st.just(""), _LINE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FURNITURE_LINE, max_size=16), st.booleans())
+def test_furniture_with_kept_answers_matches_fresh_answers(lines: list[str], keep_first: bool) -> None:
+    lines = [normalize_line(x) for x in lines]
+    expected = _find_furniture_without_memo(lines, keep_first)
+    assert find_furniture(lines, keep_first=keep_first) == expected
+    assert find_furniture(lines, keep_first=keep_first) == expected  # every answer from the memo now
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_NAME_LIKE, _LINE, st.text(alphabet="ab AB.()-/&,và1tổng hợp", max_size=30)))
+def test_name_line_matches_the_always_stripping_form(line: str) -> None:
+    for max_tokens, max_len in ((5, 40), (8, 60), (1, 5)):
+        assert is_name_line(line, max_tokens, max_len) == _is_name_line_always_stripping(
+            line, max_tokens, max_len
+        )
