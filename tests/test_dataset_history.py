@@ -223,6 +223,23 @@ def _wait_for(proc: subprocess.Popen, log: Path, word: str, n: int, timeout: flo
     pytest.fail(f"no {n} x {word!r} within {timeout} s:\n{log.read_text(encoding='utf-8')}")
 
 
+def _rerun_killed_when_blocking(out: Path, log: Path, env: dict[str, str]) -> None:
+    """Run the fake ``dvk rerun`` on ``out`` and SIGKILL it once it blocks where ``env`` says."""
+    with log.open("w", encoding="utf-8") as err:
+        proc = subprocess.Popen(
+            [sys.executable, str(FAKES), "-v", "rerun", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+        )
+        try:
+            _wait_for(proc, log, BLOCKING, 1)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+
 @pytest.mark.parametrize("block_in", ["extract", "transaction"])
 def test_killed_rerun_resumes_and_writes_every_article_once(
     block_in: str, fake_extraction, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -238,19 +255,7 @@ def test_killed_rerun_resumes_and_writes_every_article_once(
         "DVK_FAKE_VERSION": "2", "DVK_FAKE_BLOCK_AFTER": str(n_before_kill), "DVK_FAKE_BLOCK_IN": block_in,
         "DVK_FAKE_BATCH": "2",
     }  # fmt: skip
-    with log.open("w", encoding="utf-8") as err:
-        proc = subprocess.Popen(
-            [sys.executable, str(FAKES), "-v", "rerun", str(out)],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env=env,
-        )
-        try:
-            _wait_for(proc, log, BLOCKING, 1)
-        finally:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    _rerun_killed_when_blocking(out, log, env)
     assert log.read_text(encoding="utf-8").count(": re-extracted ") == 4  # logged once committed
     monkeypatch.setenv("DVK_FAKE_VERSION", "2")
     with open_store(out, read_only=True) as store:
@@ -308,19 +313,7 @@ def test_killed_rerun_that_keeps_rows_resumes_and_loses_none(
         "DVK_FAKE_REAL": "rule.dvk_models", "DVK_FAKE_BLOCK_IN": "transaction", "DVK_FAKE_BLOCK_AFTER": "4",
         "DVK_FAKE_BATCH": "2", "DVK_FAKE_HANG_SQL": "INSERT INTO stats_history BY NAME SELECT",
     }  # fmt: skip
-    with log.open("w", encoding="utf-8") as err:
-        proc = subprocess.Popen(
-            [sys.executable, str(FAKES), "-v", "rerun", str(out)],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env=env,
-        )
-        try:
-            _wait_for(proc, log, BLOCKING, 1)
-        finally:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    _rerun_killed_when_blocking(out, log, env)
     assert log.read_text(encoding="utf-8").count(": re-extracted ") == 4
     assert _record_rows(out) == before  # nothing lost, nothing doubled
     with open_store(out, read_only=True) as store:
