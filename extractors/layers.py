@@ -229,7 +229,7 @@ class Replay:
         for attr in c.writes:
             self._held.pop(attr, None)  # the Doc holds the current value
         old = self._earlier.snapshots.get(name) if self._earlier is not None else None
-        self._dirty.update(_changed(old, snap, values) if old is not None else values)
+        self._dirty.update(_changed(old, snap, values) if old is not None else values.keys())
         return snap
 
     def restore_for(self, attrs: Iterable[str]) -> dict[str, object]:

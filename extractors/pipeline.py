@@ -171,7 +171,8 @@ class Extractor:
             if not replay.must_run(name):
                 snap = replay.skipped(name)
             else:
-                _set(doc, replay.restore_for(_READS.get(name, replay.held())))
+                reads = _READS[name] if name in _READS else replay.held()  # undeclared: it may read anything
+                _set(doc, replay.restore_for(reads))
                 doc = proc(doc)
                 snap = replay.ran(name, {a: getattr(doc._, a) for a in _WRITES.get(name, ())})
             if capture is not None and name in _WRITES:
