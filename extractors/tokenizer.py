@@ -4,7 +4,8 @@ The text (an article's cleaned text) is never altered: every token and sentence 
 a pair of offsets into it.
 
 Words come from a segmentation backend, ``underthesea`` (default,
-``underthesea.word_tokenize``) or ``pyvi`` (``ViTokenizer.tokenize``).  Both rewrite
+``underthesea.word_tokenize``) or ``pyvi`` (``ViTokenizer.tokenize``, its CRF's input built
+faster by :mod:`extractors.pyvi_words`).  Both rewrite
 their input (tone-mark placement ``uỷ`` → ``ủy``, a few spelling fixes, ``_``
 joins, spaces around punctuation), so their output is aligned back to the text:
 
@@ -94,9 +95,10 @@ def _backend(backend: str) -> Callable[[str], tuple[list[str], str | None]]:
         from underthesea import word_tokenize
 
         return lambda s: ([w for line in _RE_LINE.findall(s) for w in word_tokenize(line)], None)
-    from pyvi import ViTokenizer
+    from extractors.pyvi_words import segmenter
 
-    return lambda s: (ViTokenizer.tokenize(s).split(), "_")
+    words = segmenter()
+    return lambda s: (words(s), "_")
 
 
 # ---------------------------------------------------------------------------
