@@ -1,16 +1,19 @@
 """Schema migrations of the dataset: a small registry of named steps, each applied once.
 
-A dataset is created with the base schema (:data:`pipeline.storage.SCHEMA_SQL`,
-schema version 1) and then upgraded by every migration of :data:`MIGRATIONS`, in
-order, exactly as an old dataset is: a new dataset and an upgraded one end with
-the same tables.  Each migration runs in its own transaction together with the
+The base schema (:data:`pipeline.storage.SCHEMA_SQL`, schema version 1) upgraded
+by every migration of :data:`MIGRATIONS`, in order, is the schema; a new dataset is
+made in one step by ``schema_latest.sql``, the script of what those steps make
+(:func:`create_latest`; tests check that it is, and a script written for other
+migrations is not used), and an old one is upgraded step by step: both end with the
+same tables.  Each migration runs in its own transaction together with the
 row that records it in the ``migrations`` table (name, UTC time) and the new
 ``schema_version`` in ``meta`` (1 + the number of migrations applied), so a
 killed upgrade leaves the dataset at the last finished step and the next open
 carries on (the approach of sqlite-utils' migrations).
 
 To change the schema, append a :class:`Migration` (never edit or reorder the
-ones already released: datasets out there recorded them by name).  A migration
+ones already released: datasets out there recorded them by name) and write the
+script again (``python -m pipeline.migrations``).  A migration
 that adds a column to a record table (stats, models, units) must add it to the
 table's ``*_history`` twin as well (:func:`add_record_column` does both).
 """
@@ -20,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 
 import duckdb
 
@@ -274,3 +279,89 @@ def migrate_new(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_MIGRATIONS_TABLE)
     for n, m in enumerate(MIGRATIONS, start=1):
         _apply(con, m, n)
+
+
+# --------------------------------------------------------------------------- new datasets, in one step
+
+#: The schema of a new dataset as one script: what the base schema and every migration make
+#: (written by :func:`latest_schema_sql`; ``python -m pipeline.migrations`` writes it again).
+#: Running it is about half the time of replaying the migrations, for every new dataset
+#: (and every process that imports :mod:`pipeline.storage`); tests check both give the same.
+LATEST_SQL_PATH = Path(__file__).with_name("schema_latest.sql")
+_HEADER = "-- dvk dataset schema after migrations: "
+
+
+def latest_schema_sql(base_sql: str) -> str:
+    """The script that creates, in an empty database, what ``base_sql`` and :data:`MIGRATIONS` create:
+    the tables in creation order, the views, and the rows the migrations insert (not ``meta`` and
+    ``migrations``, which say when the dataset was made).  Its first line names the migrations."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(base_sql)
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(BASE_VERSION)])
+        migrate(con)
+        lines = [_HEADER + ",".join(m.name for m in MIGRATIONS)]
+        tables = [
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_oid").fetchall()
+        ]
+        lines += [r[0] for r in con.execute("SELECT sql FROM duckdb_tables() ORDER BY table_oid").fetchall()]
+        lines += [
+            r[0].rstrip(";") + ";"
+            for r in con.execute(
+                "SELECT sql FROM duckdb_views() WHERE NOT internal ORDER BY view_oid"
+            ).fetchall()
+        ]
+        for table in tables:
+            if table in ("meta", "migrations"):
+                continue
+            for row in con.execute(f"SELECT * FROM {table}").fetchall():
+                lines.append(f"INSERT INTO {table} VALUES ({', '.join(map(_literal, row))});")
+        return "\n".join(lines) + "\n"
+    finally:
+        con.close()
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for a {type(value).__name__} in a migration's rows")
+
+
+@cache
+def _latest_script() -> str | None:
+    """:data:`LATEST_SQL_PATH`'s script when it was written for the migrations of this release, else None."""
+    try:
+        script = LATEST_SQL_PATH.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    first = script.split("\n", 1)[0]
+    return script if first == _HEADER + ",".join(m.name for m in MIGRATIONS) else None
+
+
+def create_latest(con: duckdb.DuckDBPyConnection, base_sql: str) -> None:
+    """Make an empty database a dataset of the latest schema, inside the caller's transaction (a
+    killed creation leaves no dataset): the one-step script, or ``base_sql`` and every migration when
+    the script is missing or was written for other migrations.  Every migration is recorded as applied."""
+    script = _latest_script()
+    if script is None:
+        con.execute(base_sql)
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(BASE_VERSION)])
+        migrate_new(con)
+        return
+    con.execute(script)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(LATEST_VERSION)])
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.executemany("INSERT INTO migrations VALUES (?, ?)", [(m.name, now) for m in MIGRATIONS])
+
+
+if __name__ == "__main__":  # write the one-step script again (after appending a migration)
+    from pipeline.storage import SCHEMA_SQL
+
+    LATEST_SQL_PATH.write_text(latest_schema_sql(SCHEMA_SQL), encoding="utf-8")
+    print(f"wrote {LATEST_SQL_PATH}")

@@ -253,9 +253,9 @@ def _parse_columns() -> dict[str, dict[str, str]]:
     """Column name -> DuckDB type of every table of the full schema, in table order."""
     con = duckdb.connect(":memory:")
     try:
-        con.execute(SCHEMA_SQL)
-        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
-        migrations.migrate(con)
+        con.execute("BEGIN TRANSACTION")
+        migrations.create_latest(con, SCHEMA_SQL)
+        con.execute("COMMIT")
         tables = (*TABLES, "meta", "token_cache", "article_writes", "layers")
         return {t: {r[0]: r[1] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in tables}
     finally:
@@ -988,9 +988,7 @@ def _check_schema(store: Store) -> bool:
             raise NoDatasetError(f"{store.directory / DB_NAME} is not a dvk dataset (no meta table)")
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(SCHEMA_SQL)
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(migrations.BASE_VERSION)])
-            migrations.migrate_new(con)
+            migrations.create_latest(con, SCHEMA_SQL)
         except BaseException:
             con.execute("ROLLBACK")
             raise

@@ -108,17 +108,35 @@ def test_an_old_dataset_is_upgraded_once_and_ends_like_a_new_one(tmp_path: Path)
     assert old == new
 
 
-def test_a_creation_that_fails_midway_leaves_no_dataset_and_the_next_open_creates_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _fails_after_the_last_migration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The replayed migrations (no one-step script) with the last one killed partway."""
     last = migrations.MIGRATIONS[-1]
 
     def broken(con: duckdb.DuckDBPyConnection) -> None:
         raise RuntimeError("killed here")
 
+    monkeypatch.setattr(migrations, "_latest_script", lambda: None)
     monkeypatch.setattr(
         migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:-1], migrations.Migration(last.name, broken))
     )
+
+
+def _fails_after_the_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-step script run whole and its migrations recorded, then a kill before the commit."""
+    create = migrations.create_latest
+
+    def broken(con: duckdb.DuckDBPyConnection, base_sql: str) -> None:
+        create(con, base_sql)
+        raise RuntimeError("killed here")
+
+    monkeypatch.setattr(migrations, "create_latest", broken)
+
+
+@pytest.mark.parametrize("fail", [_fails_after_the_last_migration, _fails_after_the_script])
+def test_a_creation_that_fails_midway_leaves_no_dataset_and_the_next_open_creates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail
+) -> None:
+    fail(monkeypatch)
     with pytest.raises(RuntimeError, match="killed here"):
         open_store(tmp_path)
     assert columns(tmp_path / DB_NAME) == {}  # not the base schema, not half the migrations
@@ -127,6 +145,76 @@ def test_a_creation_that_fails_midway_leaves_no_dataset_and_the_next_open_create
     with open_store(tmp_path) as store:
         assert store.schema_version() == str(migrations.LATEST_VERSION)
     assert columns(tmp_path / DB_NAME) == columns(tmp_path / "new" / DB_NAME)
+
+
+def catalogue(db: Path) -> dict[str, object]:
+    """Everything of a dataset's schema a query could tell apart, and the rows dvk puts in a new one."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        return {
+            "columns": q(
+                "SELECT table_name, column_index, column_name, data_type, is_nullable, column_default"
+                " FROM duckdb_columns() ORDER BY table_name, column_index"
+            ),
+            "constraints": q(
+                "SELECT table_name, constraint_type, constraint_column_names, expression FROM duckdb_constraints()"
+                " ORDER BY ALL"
+            ),
+            "views": q("SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY view_name"),
+            "indexes": q("SELECT table_name, index_name, sql FROM duckdb_indexes() ORDER BY ALL"),
+            "domains": q("SELECT * FROM domains ORDER BY ALL"),
+            "meta": q("SELECT * FROM meta ORDER BY ALL"),
+            "migrations": q("SELECT name FROM migrations ORDER BY name"),
+            "rows": {
+                t: q(f"SELECT count(*) FROM {t}")[0][0]
+                for (t,) in q("SELECT table_name FROM duckdb_tables()")
+            },
+        }
+    finally:
+        con.close()
+
+
+def test_a_new_dataset_made_in_one_step_equals_one_made_by_the_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_store(tmp_path / "script").close()
+    monkeypatch.setattr(migrations, "_latest_script", lambda: None)
+    open_store(tmp_path / "replayed").close()
+    made = catalogue(tmp_path / "script" / DB_NAME)
+    assert made == catalogue(tmp_path / "replayed" / DB_NAME)
+    assert made["migrations"] == [(m.name,) for m in migrations.MIGRATIONS]
+    assert made["meta"] == [("schema_version", str(migrations.LATEST_VERSION))]
+    assert len(made["domains"]) == 4 and len(made["views"]) == 2
+
+
+def test_the_one_step_script_is_the_one_the_migrations_make() -> None:
+    written = migrations.LATEST_SQL_PATH.read_text(encoding="utf-8")
+    assert written == migrations.latest_schema_sql(SCHEMA_SQL), (
+        "pipeline/schema_latest.sql is out of date: run `.venv/bin/python -m pipeline.migrations`"
+    )
+    assert migrations._latest_script() == written  # the release's migrations: it is used
+
+
+def test_a_script_written_for_other_migrations_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration appended without writing the script again: new datasets still get it."""
+    extra = migrations.Migration(
+        "0099_a_column_for_the_test",
+        lambda con: migrations.add_record_column(con, "stats", "extra", "VARCHAR"),
+    )
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, extra))
+    migrations._latest_script.cache_clear()
+    try:
+        assert migrations._latest_script() is None
+        with open_store(tmp_path) as store:
+            cols = [r[0] for r in store.con.execute("DESCRIBE stats_history").fetchall()]
+            assert cols[-1] == "extra"
+            assert store.schema_version() == str(migrations.LATEST_VERSION + 1)
+    finally:
+        monkeypatch.undo()
+        migrations._latest_script.cache_clear()
 
 
 def test_a_dataset_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
