@@ -4,12 +4,13 @@ Every rule component (:data:`extractors.components.RULE_COMPONENTS`) declares wh
 reads and what it writes on the Doc (``doc._.<attr>``), and
 :data:`extractors.components.COMPONENT_MODULES` names the modules it runs.  From these:
 
-- :func:`component_versions` gives each component a version: a hash of the source of
-  ``extractors/components.py``, of its own modules and of every ``extractors``/``corpus``
-  module they import, directly or not (and of the gazetteer package's version for those
-  that read it).  An edit to ``model_names.py`` changes the version of ``dvk_models`` and
-  of no other component; an edit to ``numbers.py`` those of every component whose modules
-  use it.
+- :func:`component_versions` gives each component a version: a hash of its part of
+  ``extractors/components.py`` (its function, the definitions there it uses, directly or
+  not, and the module's imports and other statements), of its own modules and of every
+  ``extractors``/``corpus`` module they import, directly or not (and of the gazetteer
+  package's version for those that read it).  An edit to ``model_names.py``, or to
+  ``models_component``, changes the version of ``dvk_models`` and of no other component; an
+  edit to ``numbers.py`` those of every component whose modules use it.
 - While extracting, the values a component writes are pickled right after it ran (a
   *snapshot*, frozen before later components see them); an article's snapshots, the
   component versions that made them and a *base key* (its text, tokens and metadata)
@@ -116,30 +117,125 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
-def source_version(modules: Iterable[str], packages: Iterable[str] = (), own: Iterable[str] = ()) -> str:
+def source_version(
+    modules: Iterable[str], packages: Iterable[str] = (), own: Iterable[str] = (), parts: Iterable[str] = ()
+) -> str:
     """A short hash of the source of ``modules`` and the modules they import (directly or not),
-    of the source of ``own`` alone (not what it imports), and of the versions of ``packages``."""
+    of the source of ``own`` alone (not what it imports), of the source ``parts`` (pieces of a
+    module) and of the versions of ``packages``."""
     digest = hashlib.sha1()
     for m in sorted({*module_closure(modules), *own}):
         path = _module_path(m)
         if path is not None:
             digest.update(m.encode())
             digest.update(path.read_bytes())
+    for part in parts:
+        digest.update(part.encode())
     for p in sorted(packages):
         digest.update(f"{p}={_package_version(p)}".encode())
     return digest.hexdigest()[:12]
 
 
+@dataclass(frozen=True, slots=True)
+class _Outline:
+    """A module's top level: each definition's source and the names in it; the source of the other
+    statements (imports, calls) and the names in them; which function each
+    ``@Language.component("<name>")`` registers."""
+
+    defs: dict[str, tuple[str, frozenset[str]]]
+    shared: tuple[str, frozenset[str]]
+    registered: dict[str, str]
+
+
+def _names(node: ast.AST) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+
+
+def _defined(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id]
+    return []
+
+
+def _registers(node: ast.stmt) -> str | None:
+    """The component name of a function decorated ``@<x>.component("<name>", ...)``."""
+    for d in getattr(node, "decorator_list", ()):
+        if (
+            isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and d.func.attr == "component"
+            and d.args
+            and isinstance(d.args[0], ast.Constant)
+            and isinstance(d.args[0].value, str)
+        ):
+            return d.args[0].value
+    return None
+
+
+@cache
+def _outline(module: str) -> _Outline | None:
+    path = _module_path(module)
+    if path is None:
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(lines))
+    defs: dict[str, tuple[str, frozenset[str]]] = {}
+    shared_src: list[str] = []
+    shared_names: set[str] = set()
+    registered: dict[str, str] = {}
+    for node in tree.body:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        src = "\n".join(lines[first - 1 : node.end_lineno])  # whole lines: decorators, trailing comments
+        names = _defined(node)
+        if len(names) == 1 and names[0] not in defs:
+            defs[names[0]] = (src, _names(node))
+            if (component := _registers(node)) is not None:
+                registered[component] = names[0]
+        else:  # anything else (or a name bound twice) counts for every component
+            shared_src.append(src)
+            shared_names.update(_names(node))
+    return _Outline(defs, ("\n".join(shared_src), frozenset(shared_names)), registered)
+
+
+def component_source(module: str, component: str, always: Iterable[str] = ()) -> list[str]:
+    """The source in ``module`` that ``component``'s output can depend on: the function that registers
+    it, every top-level definition it uses (directly or not), and the module's other top-level
+    statements (imports, registrations) with what they use.  An edit elsewhere in the module (another
+    component, a helper only others use, a comment between definitions) leaves it out.  The
+    definitions named in ``always`` count for every component.  The whole module when it registers
+    no such component."""
+    outline = _outline(module)
+    path = _module_path(module)
+    if outline is None or component not in outline.registered:
+        return [path.read_text(encoding="utf-8")] if path is not None else []
+    todo = [*outline.shared[1], *always, outline.registered[component]]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in outline.defs:
+            continue
+        seen.add(name)
+        todo.extend(outline.defs[name][1])
+    return [outline.shared[0], *(f"{name}\n{outline.defs[name][0]}" for name in sorted(seen))]
+
+
 def component_versions(
     modules: Mapping[str, Sequence[str]], packages: Mapping[str, Sequence[str]] | None = None
 ) -> dict[str, str]:
-    """The version of each component: a hash of ``extractors/components.py`` (where the
-    components are defined; not the modules it imports for all of them) and of the closure of
-    the component's own ``extractors`` modules."""
+    """The version of each component: a hash of its part of ``extractors/components.py``
+    (:func:`component_source`: its function and what that uses there; not the modules it imports
+    for all of them) and of the closure of the component's own ``extractors`` modules."""
     packages = packages or {}
     return {
         name: source_version(
-            [f"extractors.{m}" for m in mods], packages.get(name, ()), own=["extractors.components"]
+            [f"extractors.{m}" for m in mods],
+            packages.get(name, ()),
+            # the declarations decide what a rerun restores: an edit to them redoes everything
+            parts=component_source("extractors.components", name, always=("RULE_COMPONENTS",)),
         )
         for name, mods in modules.items()
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import shutil
 import zlib
 from pathlib import Path
 
@@ -102,6 +103,114 @@ def test_a_source_edit_changes_only_the_versions_of_components_that_use_it(tmp_p
         assert again["one"] != after["one"] and again["two"] != after["two"]
     finally:
         layers._imports.cache_clear()
+
+
+_FAKE_COMPONENTS = """from spacy.language import Language
+from extractors import a
+
+X = 1
+
+
+def _helper():
+    return X
+
+
+def _other():
+    return 2
+
+
+@Language.component("one")
+def one(doc):
+    return _helper()
+
+
+@Language.component("two")
+def two(doc):
+    return _other()
+
+
+register()
+"""
+
+
+def _fake_package(tmp_path, monkeypatch, components_py: str):
+    pkg = tmp_path / "extractors"
+    pkg.mkdir(exist_ok=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("Y = 1\n")
+    (pkg / "components.py").write_text(components_py)
+    monkeypatch.setattr(layers, "_ROOT", tmp_path)
+    layers._imports.cache_clear()
+    layers._outline.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("edit", "changed"),
+    [
+        (("return 2", "return 3"), {"two"}),  # a helper only "two" uses
+        (("X = 1", "X = 5"), {"one"}),  # a constant only "one" uses, through its helper
+        (("return _helper()", "return _helper() + 0"), {"one"}),  # the component itself
+        (("register()", "register(0)"), {"one", "two"}),  # a top-level statement
+        (("from extractors import a", "from extractors import a  # edited"), {"one", "two"}),  # an import
+        (("\n\ndef _other", "\n# a comment between definitions\n\ndef _other"), set()),
+    ],
+)
+def test_an_edit_to_the_components_module_changes_only_the_components_that_use_it(
+    tmp_path, monkeypatch, edit, changed
+):
+    mods = {"one": ("a",), "two": ("a",)}
+    try:
+        _fake_package(tmp_path, monkeypatch, _FAKE_COMPONENTS)
+        before = layers.component_versions(mods)
+        assert before["one"] != before["two"]
+        old, new = edit
+        assert old in _FAKE_COMPONENTS
+        _fake_package(tmp_path, monkeypatch, _FAKE_COMPONENTS.replace(old, new, 1))
+        after = layers.component_versions(mods)
+        assert {n for n in mods if after[n] != before[n]} == changed
+    finally:
+        layers._imports.cache_clear()
+        layers._outline.cache_clear()
+
+
+def _real_versions_after(tmp_path, monkeypatch, old: str, new: str) -> tuple[dict, dict]:
+    """The components' versions over a copy of dvk's ``extractors``, before and after one edit of
+    ``components.py``."""
+    pkg = tmp_path / "extractors"
+    shutil.copytree(layers._ROOT / "extractors", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    try:
+        monkeypatch.setattr(layers, "_ROOT", tmp_path)
+        layers._imports.cache_clear()
+        layers._outline.cache_clear()
+        before = layers.component_versions(COMPONENT_MODULES, components.COMPONENT_PACKAGES)
+        source = (pkg / "components.py").read_text(encoding="utf-8")
+        assert source.count(old) == 1, old
+        (pkg / "components.py").write_text(source.replace(old, new), encoding="utf-8")
+        layers._outline.cache_clear()
+        return before, layers.component_versions(COMPONENT_MODULES, components.COMPONENT_PACKAGES)
+    finally:
+        layers._imports.cache_clear()
+        layers._outline.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "changed"),
+    [
+        # the model-name component alone
+        ("    doc._.models = records\n", "    doc._.models = list(records)\n", {"dvk_models"}),
+        # a helper the units, models and stats-records components use
+        ("        extractor_version=RULES_VERSION,\n", "        extractor_version=str(RULES_VERSION),\n",
+         {"dvk_units", "dvk_models", "dvk_stats_records"}),
+        # what the components declare they read and write: every one
+        ('    ("dvk_relevance", (), ("doc._.relevant",)),\n', '    ("dvk_relevance", (), ("doc._.relevant", )),\n',
+         set(PIPE)),
+    ],
+)  # fmt: skip
+def test_an_edit_to_dvks_components_module_changes_the_versions_it_should(
+    tmp_path, monkeypatch, old, new, changed
+):
+    before, after = _real_versions_after(tmp_path, monkeypatch, old, new)
+    assert {n for n in PIPE if after[n] != before[n]} == changed
 
 
 def test_the_extractor_versions_name_each_rule_component():
