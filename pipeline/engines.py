@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from corpus.ingest import IngestFailure, is_warc
 from corpus.prefilter import Prefilter
 from corpus.records import Article, RawArticle
+from pipeline.batch_gc import batch_gc, tune_for_batches
 from pipeline.errors import BadOptionError, DvkError
 
 if TYPE_CHECKING:
@@ -241,6 +242,7 @@ _worker_known: frozenset[str] = frozenset()
 def _init_worker(extractor: Extractor | None, spec: ExtractorSpec, known: frozenset[str]) -> None:
     """Set up a pool process: its Extractor (inherited when forked, else built once) and the keys."""
     global _worker_extractor, _worker_known
+    tune_for_batches()  # the pool's own process: for its whole life
     if extractor is None:
         from pipeline.orchestrate import build_extractor
 
@@ -316,10 +318,11 @@ def process_partition(paths: Iterable[str], task: PartitionTask) -> list[Partiti
         return [PartitionResult(wkey, 0, [])]
     outcomes: list[Outcome] = []
     n_files = 0
-    for path in paths:
-        n_files += 1
-        for item, early in read_screened(Path(path), task.scale):
-            outcomes.append(early if early is not None else prepare(item, extractor, task.known))
+    with batch_gc():  # a Dask worker is not dvk's process: only while this partition runs
+        for path in paths:
+            n_files += 1
+            for item, early in read_screened(Path(path), task.scale):
+                outcomes.append(early if early is not None else prepare(item, extractor, task.known))
     return [PartitionResult(wkey, n_files, outcomes)]
 
 

@@ -30,6 +30,7 @@ from corpus.clean import clean_article
 from corpus.ingest import IngestFailure, discover_inputs, read_inputs
 from corpus.records import Article, IngestError, RawArticle
 from pipeline import __version__
+from pipeline.batch_gc import batch_gc
 from pipeline.errors import BadOptionError
 from pipeline.normalise import normalise_extraction
 from pipeline.storage import (
@@ -136,7 +137,7 @@ def run_pipeline(
     _report(progress, 0, summary, None)
     if extractor is None:
         extractor = build_extractor(tokenizer, extractors)
-    with open_store(out_dir) as store:
+    with batch_gc(), open_store(out_dir) as store:
         tokenizer = getattr(extractor, "tokenizer", tokenizer)
         store.start_run(
             RunInfo(summary.run_id, __version__, tokenizer, run_versions(extractor.versions), list(inputs))

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from corpus.records import Article
 from pipeline import __version__, orchestrate
+from pipeline.batch_gc import batch_gc
 from pipeline.errors import NoDatasetError
 from pipeline.normalise import normaliser_version
 from pipeline.orchestrate import Progress, RunSummary
@@ -144,7 +145,7 @@ def rerun_pipeline(
     if not dataset_path(Path(out_dir)).is_file():
         raise NoDatasetError(f"{out_dir} holds no dvk dataset; run `dvk run` first")
     summary = RunSummary(run_id=new_run_id(), out_dir=Path(out_dir))
-    with open_store(Path(out_dir)) as store:
+    with batch_gc(), open_store(Path(out_dir)) as store:
         last = latest_config(store) or ("underthesea", "rules")
         tokenizer = tokenizer or last[0]
         extractors = extractors or last[1]
