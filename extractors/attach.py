@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.periods import PeriodMention, resolve_relative, year_of
-from extractors.regex_speed import compiled
+from extractors.regex_speed import compiled, with_first_chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,11 @@ def _resolved(ctx: PeriodContext, p: PeriodMention) -> str | None:
 
 
 # Who takes part in an event (a meeting, a contest) is counted at the event: its year.
-_ATTENDS = re.compile(r"(?i)(?<![\wÀ-ỹ])(?:tham\s+dự|về\s+dự|dự\s+thi)(?![\wÀ-ỹ])")
+_ATTENDS_PLAIN = re.compile(r"(?i)(?<![\wÀ-ỹ])(?:tham\s+dự|về\s+dự|dự\s+thi)(?![\wÀ-ỹ])")
+# the same matches, found faster: ``re`` skips to the letters a match starts with (the
+# look-behind in front hid them, so the pattern was tried at every character of the sentence)
+_ATTENDS = with_first_chars(_ATTENDS_PLAIN)
+assert _ATTENDS is not _ATTENDS_PLAIN
 
 
 def attends_event(text: str, sentence: tuple[int, int]) -> bool:
@@ -261,9 +265,11 @@ def unit_at(
     return main_unit
 
 
-_WHOLE = re.compile(
+_WHOLE_PLAIN = re.compile(
     r"(?i)(?<![\wÀ-ỹ])(?:toàn|cả|trên địa bàn)\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?![\wÀ-ỹ])"
 )
+_WHOLE = with_first_chars(_WHOLE_PLAIN)  # the same matches, found faster (see _ATTENDS)
+assert _WHOLE is not _WHOLE_PLAIN
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ import unicodedata
 from functools import lru_cache
 
 from corpus.normalize import fold_tone_marks
-from extractors.regex_speed import compiled
+from extractors.regex_speed import compiled, with_first_chars
 
 __all__ = ["DOMAINS", "classify_domain", "domain_scores", "stated_domain"]
 
@@ -474,8 +474,14 @@ def _compiled() -> list[tuple[str, re.Pattern[str], str, float]]:
 
 
 def _word_pattern(phrase: str) -> re.Pattern[str]:
-    """``phrase`` as a whole-word pattern."""
-    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+    """``phrase`` as a whole-word pattern: the matches of ``(?<!\\w)phrase(?!\\w)``.
+
+    The phrase comes first so that ``re`` finds its occurrences as it finds a literal (a
+    pattern opening with a look-behind is tried at every character: most of the time of
+    keyword scoring); the look-behind after it, one character wider than the phrase, says the
+    character before the phrase is no word character (or there is none)."""
+    lit = re.escape(phrase)
+    return re.compile(rf"{lit}(?<!\w{lit})(?!\w)")
 
 
 def domain_scores(text: str) -> dict[str, float]:
@@ -576,7 +582,10 @@ def _is_stated(s: str, pos: int) -> bool:
     return bool(m) and len(m.group(1).split()) <= 12
 
 
-_CLAUSE_STOP = re.compile(r"[;:]|\.(?!\d)|,\s|\s(?:và|còn|trong đó)\s(?=\D{0,12}\d)")
+_CLAUSE_STOP_PLAIN = re.compile(r"[;:]|\.(?!\d)|,\s|\s(?:và|còn|trong đó)\s(?=\D{0,12}\d)")
+# the same matches, found faster: ``re`` skips to the characters a stop starts with
+_CLAUSE_STOP = with_first_chars(_CLAUSE_STOP_PLAIN)
+assert _CLAUSE_STOP is not _CLAUSE_STOP_PLAIN
 
 
 def stated_domain(sentence: str, at: int | None = None) -> str | None:
@@ -609,6 +618,7 @@ def _clause_around(sentence: str, at: int) -> tuple[int, int]:
     return start, (m.start() if m else len(sentence))
 
 
+@lru_cache(maxsize=4096)  # a sentence with several figures is asked once for each
 def _stated_in(text: str) -> str | None:
     if _field_mentions(text):
         return _named_field(text)

@@ -206,9 +206,11 @@ def _scopes_cached(text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[t
     pieces: list[tuple[int, int]] = []
     for s, e in base:
         pos = s
-        for m in compiled(r"\n").finditer(text[s:e]):
-            pieces.append((pos, s + m.start()))
-            pos = s + m.end()
+        nl = text.find("\n", s, e)  # the sentence cut at each line break
+        while nl >= 0:
+            pieces.append((pos, nl))
+            pos = nl + 1
+            nl = text.find("\n", pos, e)
         pieces.append((pos, e))
     merged: list[tuple[int, int]] = []
     for s, e in pieces:
@@ -221,14 +223,17 @@ def _scopes_cached(text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[t
 
 def _false_stop(text: str, prev_start: int, prev_end: int, start: int) -> bool:
     """The boundary between two pieces is not a real sentence end."""
-    if "\n" in text[prev_end:start]:
+    if text.find("\n", prev_end, start) >= 0:
+        return False
+    if text.count("(", prev_start, prev_end) > text.count(")", prev_start, prev_end):
+        return True
+    end = prev_end  # (read in the text: most pieces end in no stop, and are not copied)
+    while end > prev_start and text[end - 1].isspace():  # what ``str.rstrip`` strips
+        end -= 1
+    if end <= prev_start or text[end - 1] != ".":  # what the pattern needs: a stop, then only white space
         return False
     prev = text[prev_start:prev_end]
-    if prev.count("(") > prev.count(")"):
-        return True
-    stop = len(prev.rstrip()) - 1
-    if stop < 0 or prev[stop] != ".":  # what the pattern needs: a stop, then only white space
-        return False
+    stop = end - 1 - prev_start
     # the stop ends the text but for white space: a match starts at most three letters before it
     return bool(compiled(r"(?:\b[A-ZĐ]{1,3}|\bTP|\bTp)\.\s*$").search(prev, max(0, stop - 3)))
 
@@ -267,9 +272,38 @@ def _quote_index(text: str) -> _Quotes:
     return _Quotes(items, tuple(q.start for q in items), tuple(accumulate((q.end for q in items), max)))
 
 
+def _positions(text: str, chars: str) -> list[int]:
+    """The offsets of every one of ``chars`` in ``text``, in order: what a one-character class
+    finds, found by ``str.find`` (many times faster than ``re`` trying the class at every
+    character of an article)."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    out.sort()
+    return out
+
+
+def _single_quoted(text: str) -> list[re.Match[str]]:
+    """``list(_SINGLE_QUOTED.finditer(text))``: a match starts at a single quote mark (after a
+    look-behind, which ``match`` sees too), so it is tried there only, past the last match."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for i in _positions(text, "'‘"):
+        if i < end:
+            continue
+        m = _SINGLE_QUOTED.match(text, i)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 @lru_cache(maxsize=8)
 def _find_quotes_cached(text: str) -> tuple[_Quote, ...]:
-    marks = [(m.start(), m.group(0)) for m in _RE_QUOTES.finditer(text)]
+    marks = [(i, text[i]) for i in _positions(text, _QUOTES)]
     quotes: _Quotes = []
     used: set[int] = set()
     for k, (i, ch) in enumerate(marks):
@@ -290,7 +324,7 @@ def _find_quotes_cached(text: str) -> tuple[_Quote, ...]:
             quote = _orphan(text, i)
             if quote:
                 quotes.append(quote)
-    for m in _SINGLE_QUOTED.finditer(text):
+    for m in _single_quoted(text):
         quotes.append(_Quote(m.start(), m.end(), m.start(1), m.end(1), "single"))
     quotes.sort(key=lambda q: q.start)
     return tuple(quotes)
@@ -378,6 +412,8 @@ _CAMPAIGN_QUALIFIERS = (
 )
 _QUALIFIER_WORDS = tuple(q.split() for q in _CAMPAIGN_QUALIFIERS)
 _CAMPAIGN = "dân vận khéo"
+_CAMPAIGN_PARTS = ("dân ", "vận ", "khéo")  # the campaign's name cut in three
+assert "".join(_CAMPAIGN_PARTS) == _CAMPAIGN
 # A level, place or time after the campaign's name ("Dân vận khéo cấp tỉnh", "… năm 2024", "… tỉnh Đồng Tháp").
 _CAMPAIGN_TAIL = re.compile(
     r"\s+(?:cấp|năm|giai đoạn|lần thứ|tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\b.*$"
@@ -397,7 +433,13 @@ def _edit_distance(a: str, b: str) -> int:
 @lru_cache(maxsize=4096)
 def is_campaign_name(name: str) -> bool:
     """The campaign's own name, in any case or spelling, or with a qualifier word ("Năm …")."""
-    words = _name_key(name).split()
+    whole = _name_key(name)
+    # What is compared in the end is a stretch of ``whole`` (words dropped at its ends, then a
+    # tail): within two edits of the campaign's name, it holds one of the name's three parts as
+    # they are (two edits change at most two of them).  Most names hold none: nothing to strip.
+    if not any(part in whole for part in _CAMPAIGN_PARTS):
+        return False
+    words = whole.split()
     qualifiers = _QUALIFIER_WORDS
     changed = True
     while changed and words:
@@ -579,6 +621,9 @@ def _masked(text: str, quotes: _Quotes, start: int, end: int) -> str:
     near = quotes.overlapping(start, end)
     if not near:
         return text[start:end]
+    pieces = _masked_pieces(text, near, start, end)
+    if pieces is not None:
+        return "".join(pieces)
     chars = list(text[start:end])
     for q in near:
         if q.end <= start:  # (ends are not in order: one that ends earlier may follow one that overlaps)
@@ -590,6 +635,28 @@ def _masked(text: str, quotes: _Quotes, start: int, end: int) -> str:
         else:
             chars[a - start : b - start] = "\x00" * (b - a)
     return "".join(chars)
+
+
+def _masked_pieces(text: str, near: tuple[_Quote, ...], start: int, end: int) -> list[str] | None:
+    """:func:`_masked` as pieces of text, when the quotes it blanks follow one another without
+    overlapping (as they nearly always do): each then changes its own stretch only, and the
+    stretches between are copied whole instead of character by character.  None otherwise."""
+    pieces: list[str] = []
+    pos = start
+    for q in near:
+        if q.end <= start:
+            continue
+        a, b = max(q.start, start), min(q.end, end)
+        if a < pos:  # overlaps the one before: blanked in turn, character by character
+            return None
+        pieces.append(text[pos:a])
+        if is_campaign_name(text[q.name_start : q.name_end]):
+            pieces.append(_RE_QUOTES.sub(" ", text[a:b]))  # the campaign's name stays, as words
+        else:
+            pieces.append("\x00" * (b - a))
+        pos = b
+    pieces.append(text[pos:end])
+    return pieces
 
 
 def _direct_cue(prefix: str) -> str | None:

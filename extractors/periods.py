@@ -188,6 +188,10 @@ _START_SPELLINGS: list[tuple[str, ...] | None] = [
     None if st is None else tuple(w for word in st for w in _spellings(word)) for st in _STARTS
 ]
 _SPACE = re.compile(r"\s")
+# the spellings with "ı" or "ſ", by that letter
+_TWIN_SPELLINGS = {
+    twin: tuple(sorted({w for st in _START_SPELLINGS if st for w in st if twin in w})) for twin in "ıſ"
+}
 
 # the year range pattern: its first year starts a match of _YEAR_RANGE; what the match holds
 # before it (a leading word, spaces, "(") is made of these characters, matched as the pattern does
@@ -283,6 +287,9 @@ def _scans(segment: str, low: str) -> Iterator[tuple[str, Iterator[re.Match[str]
                 yield kind, pat.finditer(segment)
         return
     cache: dict[str, list[int]] = {}
+    for twin, spellings_with in _TWIN_SPELLINGS.items():
+        if twin not in low:  # (nearly always) no need to look for the spellings with it
+            cache.update(dict.fromkeys(spellings_with, []))
     for i, ((kind, pat), spellings) in enumerate(zip(_PATTERNS, _START_SPELLINGS, strict=True)):
         if i == _RANGE_AT:
             yield kind, _year_ranges(pat, segment)

@@ -14,6 +14,7 @@ level around it.  Unit, province and period are attached afterwards
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -391,9 +392,14 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _never_a_stat(q: Quantity) -> bool:
+    """Quantities no item makes a statistic: vague ones, dates, times, years, ranges."""
+    return q.vague or q.value is None or q.kind in ("date", "time", "year", "range")
+
+
 def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int]) -> bool:
     """Whether a number and its item measure the campaign (SCHEMA.md's scope)."""
-    if q.vague or q.value is None or q.kind in ("date", "time", "year", "range"):
+    if _never_a_stat(q):
         return False
     head = item.head
     if q.kind == "word" and (q.value < 2 or head not in _CORE_HEADS):
@@ -525,14 +531,49 @@ _NOT_ACTIONS = re.compile(
 _NOT_ACTIONS_SCAN = with_first_chars(_NOT_ACTIONS)  # same matches, found faster
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 def _hits(segment: str) -> list[tuple[int, int, str]]:
-    segment = _NOT_ACTIONS_SCAN.sub(lambda m: " " * len(m.group(0)), segment)
+    if _NOT_LOWER_SAFE.search(segment) is None:  # the same, case-blind matching made plain
+        return _hits_in_lowered(_NOT_ACTIONS_LOW.sub(_blank, segment.lower()))
+    segment = _NOT_ACTIONS_SCAN.sub(_blank, segment)
     # each alternative is one group a<i>, the outermost of its match: ``lastgroup`` names it
     return [
         (m.start(), m.end(), _ACTIONS[int(m.lastgroup[1:])][1])
         for m in _ACTION_RE_SCAN.finditer(segment)
         if m.group(m.lastgroup)
     ]
+
+
+def _hits_in_lowered(low: str) -> list[tuple[int, int, str]]:
+    return [
+        (m.start(), m.end(), _ACTIONS[int(m.lastgroup[1:])][1])
+        for m in _ACTION_LOW.finditer(low)
+        if m.group(m.lastgroup)
+    ]
+
+
+def _vietnamese_letters() -> str:
+    """Every letter of Vietnamese (NFC), lower and upper case."""
+    tones = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    low = {unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in tones} | {"đ"}
+    return "".join(sorted(low | {c.upper() for c in low}))
+
+
+# Case-blind matching costs ``re`` much more than plain matching (the verbs are looked for in
+# every figure's clause).  A text made only of ASCII, Vietnamese letters and common punctuation
+# lower-cases character for character, and ``re`` pairs those characters case-blindly exactly as
+# ``str.lower`` does (the letters it also pairs otherwise, "ı", "ſ", the Kelvin sign, "İ", are not
+# among them): the lower-case patterns on the text lower-cased find the same matches.
+_LOWER_SAFE = "\x00-\x7f" + _vietnamese_letters() + "“”‘’…–—•«»°·"
+_NOT_LOWER_SAFE = re.compile(f"[^{_LOWER_SAFE}]")
+assert (
+    all(pat == pat.lower() for pat, _a in _ACTIONS) and _NOT_ACTIONS.pattern == _NOT_ACTIONS.pattern.lower()
+)
+_ACTION_LOW = re.compile(_ACTION_RE_SCAN.pattern, _ACTION_RE_SCAN.flags & ~re.IGNORECASE)
+_NOT_ACTIONS_LOW = re.compile(_NOT_ACTIONS_SCAN.pattern, _NOT_ACTIONS_SCAN.flags & ~re.IGNORECASE)
 
 
 def _first_of_run(segment: str, hits: list[tuple[int, int, str]], last: int) -> str:
@@ -725,6 +766,8 @@ def find_stats(
             continue
         si = sentence_index(q.num_start)
         sent = sentences[si]
+        if _never_a_stat(q):  # is_campaign_stat rejects it whatever its item: none is read
+            continue
         item, ev_start = _item_for(text, q, quantities, idx, word_after)
         if item is None or not is_campaign_stat(text, q, item, sent):
             continue
@@ -744,14 +787,15 @@ def find_stats(
                 end=max(item.end, q.end),
                 num_start=q.num_start,
                 sentence=si,
-                per_year=bool(
-                    compiled(r"(?i)(?:trung bình|bình quân)\s+(?:mỗi|hằng|hàng)\s+năm").search(
-                        text[sent[0] : q.start]
-                    )
-                ),
+                per_year=bool(_PER_YEAR.search(text, sent[0], q.start)),
             )
         )
     return _inherit_actions(text, out)
+
+
+# "trung bình mỗi năm": the figure is a yearly one.  (With the letters it starts with said in
+# front, ``re`` skips to them; case-blind, it would try the words at every character.)
+_PER_YEAR = with_first_chars(re.compile(r"(?i)(?:trung bình|bình quân)\s+(?:mỗi|hằng|hàng)\s+năm"))
 
 
 def _inherit_actions(text: str, found: list[StatMention]) -> list[StatMention]:

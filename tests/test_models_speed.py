@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -298,3 +300,155 @@ def test_false_stops_as_plain(text: str) -> None:
             assert mn._false_stop(text, a, len(text), len(text)) == _plain_false_stop(
                 text, a, len(text), len(text)
             )
+
+
+# --- the development articles, when they are beside the repository -------------------------------
+
+_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _dev_texts() -> list[str]:
+    files = sorted((_SHARED / "dev" / "articles").glob("*.txt")) + sorted((_SHARED / "seeds").glob("*.txt"))
+    if not files:
+        pytest.skip("the development articles (../shared/dev/articles) are not beside the repository")
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+# --- the old forms --------------------------------------------------------------------------------
+
+
+def _old_word_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
+def _all_phrases() -> list[tuple[str, re.Pattern[str]]]:
+    return (
+        [(k, p) for k, p, _, _ in dm._compiled()]
+        + [(n, p) for n, p, _ in dm._field_names()]
+        + [(n, p) for n, p, _ in dm._implied_patterns()]
+    )
+
+
+def _word_patterns_agree(s: str) -> None:
+    for phrase, pattern in _all_phrases():
+        old = _old_word_pattern(phrase)
+        assert [m.span() for m in pattern.finditer(s)] == [m.span() for m in old.finditer(s)], phrase
+        assert pattern.sub("#", s) == old.sub("#", s)
+
+
+_OLD_CLAUSE_STOP = re.compile(r"[;:]|\.(?!\d)|,\s|\s(?:và|còn|trong đó)\s(?=\D{0,12}\d)")
+_OLD_RE_QUOTES = re.compile("[“”″]")
+_OLD_SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]([^'‘’“”\n]{3,150}?)['’](?!\w)")
+
+
+def _old_find_quotes_cached(text: str) -> tuple[mn._Quote, ...]:
+    marks = [(m.start(), m.group(0)) for m in _OLD_RE_QUOTES.finditer(text)]
+    quotes: list[mn._Quote] = []
+    used: set[int] = set()
+    for k, (i, ch) in enumerate(marks):
+        if ch != mn.OPEN_Q:
+            continue
+        line_end = text.find("\n", i)
+        line_end = len(text) if line_end < 0 else line_end
+        nxt = marks[k + 1] if k + 1 < len(marks) else None
+        if nxt and nxt[1] in (mn.CLOSE_Q, mn.PRIME) and nxt[0] < line_end:
+            used.add(nxt[0])
+            quotes.append(mn._Quote(i, nxt[0] + 1, i + 1, nxt[0], "closed"))
+            continue
+        quote = mn._unclosed(text, i, line_end, nxt[0] if nxt and nxt[0] < line_end else None)
+        if quote:
+            quotes.append(quote)
+    for i, ch in marks:
+        if ch == mn.CLOSE_Q and i not in used:
+            quote = mn._orphan(text, i)
+            if quote:
+                quotes.append(quote)
+    for m in _OLD_SINGLE_QUOTED.finditer(text):
+        quotes.append(mn._Quote(m.start(), m.end(), m.start(1), m.end(1), "single"))
+    quotes.sort(key=lambda q: q.start)
+    return tuple(quotes)
+
+
+def _old_scopes_cached(text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    base = sorted(sentences) if sentences else mn.sentence_spans(text)
+    pieces: list[tuple[int, int]] = []
+    for s, e in base:
+        pos = s
+        for m in re.finditer(r"\n", text[s:e]):
+            pieces.append((pos, s + m.start()))
+            pos = s + m.end()
+        pieces.append((pos, e))
+    merged: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if merged and _plain_false_stop(text, merged[-1][0], merged[-1][1], s):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return tuple((s, e) for s, e in merged if e > s)
+
+
+def _quotes_and_scopes_agree(text: str, sentences: tuple[tuple[int, int], ...]) -> None:
+    assert mn._find_quotes_cached.__wrapped__(text) == _old_find_quotes_cached(text)
+    assert mn._scopes_cached(text, sentences) == _old_scopes_cached(text, sentences)
+    stops = [m.span() for m in _OLD_CLAUSE_STOP.finditer(text)]
+    assert [m.span() for m in dm._CLAUSE_STOP.finditer(text)] == stops
+
+
+_QUOTE_PIECES = [
+    "“",
+    "”",
+    "″",
+    "'",
+    "‘",
+    "’",
+    "\n",
+    ";",
+    ":",
+    "như",
+    "tổ chức",
+    "Hội A",
+    "x",
+    "ab cd",
+    " ",
+    "  ",
+]
+_quote_texts = st.lists(st.one_of(st.sampled_from(_QUOTE_PIECES), st.sampled_from(_WORDS)), max_size=25).map(
+    "".join
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(_quote_texts, texts),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), max_size=6),
+)
+@example("mô hình ‘Nhà sạch’ và “A” ″B″ ‘x’y’ “c\nd”", [])
+@example("Ông A. B. đã đến. TP. Huế (nay là\nX. Y) và", [(0, 9), (9, 30), (30, 44)])
+def test_quotes_scopes_and_clause_stops_as_old(text: str, sentences: list[tuple[int, int]]) -> None:
+    spans = tuple((min(a, len(text)), min(b, len(text))) for a, b in sentences)
+    _quotes_and_scopes_agree(text, spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+@example("trật tự an toàn xã hội, an ninh trật tự_an ninh; kinh tế2 kinh tế")
+def test_word_patterns_as_old(text: str) -> None:
+    _word_patterns_agree(dm._fold.__wrapped__(text))
+    _word_patterns_agree(text)
+
+
+def test_old_forms_on_dev_articles() -> None:
+    for text in _dev_texts():
+        sentences = tuple(mn.sentence_spans(text))
+        _quotes_and_scopes_agree(text, sentences)
+        _quotes_and_scopes_agree(text, ())
+        index = mn._quote_index.__wrapped__(text)
+        for q in index.items:
+            name = text[q.name_start : q.name_end]
+            assert mn.is_campaign_name.__wrapped__(name) == _plain_is_campaign_name(name)
+            for start in (max(0, q.start - 120), max(0, q.start - 400), 0):
+                assert mn._masked(text, index, start, q.start) == _plain_masked(
+                    text, index.items, start, q.start
+                )
+        for s, e in sentences:
+            _word_patterns_agree(dm._fold.__wrapped__(text[s:e]))

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import astuple
+from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractors import attach as at
+from extractors import numbers as nu
 from extractors import periods as pe
 from extractors import stats as stx
 from extractors.numbers import Quantity
@@ -292,3 +296,278 @@ def test_paragraph_topics_match_plain_form(text: str, spans: list[tuple[int, int
     ]
     paras = at.paragraphs_of(text)
     assert at.paragraph_topics(text, paras, mentions) == _plain_paragraph_topics(text, paras, mentions)
+
+
+# --- the development articles, when they are beside the repository -----------------------------
+
+_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _dev_texts() -> list[str]:
+    files = sorted((_SHARED / "dev" / "articles").glob("*.txt")) + sorted((_SHARED / "seeds").glob("*.txt"))
+    if not files:
+        pytest.skip("the development articles (../shared/dev/articles) are not beside the repository")
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+# --- numbers: the old forms -----------------------------------------------------------------
+
+
+def _old_is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _old_prev_words(text: str, pos: int) -> tuple[str, str]:
+    lo = max(0, pos - 40)
+    end = pos - 1 if pos > lo and text[pos - 1] == "\n" else pos
+    e = end
+    while e > lo and text[e - 1] in " \t":
+        e -= 1
+    if e in (end, lo) or not _old_is_word_char(text[e - 1]):
+        return "", ""
+    s = e - 1
+    while s > lo and _old_is_word_char(text[s - 1]):
+        s -= 1
+    last = text[s:e]
+    e2 = s
+    while e2 > lo and text[e2 - 1] in " \t":
+        e2 -= 1
+    if e2 in (s, lo) or not _old_is_word_char(text[e2 - 1]):
+        return last.lower(), ""
+    s2 = e2 - 1
+    while s2 > lo and _old_is_word_char(text[s2 - 1]):
+        s2 -= 1
+    return last.lower(), f"{text[s2:e2]} {last}".lower()
+
+
+def _old_words_near(text: str, s: int, near: int) -> list[tuple[int, int, str]]:
+    out = []
+    p = s
+    while p and text[p - 1] in " \t":
+        p -= 1
+    if p < s and p and nu._RE_WORD_CHAR.match(text, p - 1):
+        b = p - 1
+        while b and nu._RE_WORD_CHAR.match(text, b - 1):
+            b -= 1
+        out.append((b, p, text[b:p]))
+    for m in nu._RE_WORD.finditer(text, s):
+        out.append((m.start(), m.end(), m.group(0)))
+        if len(out) > near:
+            break
+    return out
+
+
+def _old_chain_reaches_end(text: str, words: list[tuple[int, int, str]], i: int, near: int) -> bool:
+    if len(words) <= near:
+        return False
+    return all(nu._adjacent(text, words[k - 1][1], words[k][0]) for k in range(i + 1, len(words)))
+
+
+def _old_word_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    resume = 0
+    low = text.lower()
+    cands = nu._RE_STARTER_LOW.finditer(low) if len(low) == len(text) else nu._RE_STARTER.finditer(text)
+    for c in cands:
+        s = c.start()
+        if s < resume or text[s : c.end()].lower() not in nu._ANY_STARTERS:
+            continue
+        near = 10
+        words = _old_words_near(text, s, near)
+        i = 1 if len(words) > 1 and words[1][0] == s else 0
+        while _old_chain_reaches_end(text, words, i, near):
+            near *= 4
+            words = _old_words_near(text, s, near)
+        q, nxt = nu._vague_quantity(text, words, i)
+        if q is None:
+            q, nxt = nu._word_quantity(text, words, i)
+        if q is not None:
+            out.append(q)
+        resume = words[max(nxt, i + 1) - 1][1]
+    return out
+
+
+_OLD_RE_EN_STYLE = re.compile(
+    r"(?<![0-9.,])(?:[0-9]{1,3}(?:,[0-9]{3}){2,}|[0-9]+\.[0-9]{1,2})(?![0-9]|[.,][0-9])"
+)
+_OLD_RE_VI_THOUSANDS_ANY = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9]|[.,][0-9])")
+
+
+def _old_uses_comma_thousands(text: str) -> bool:
+    return bool(_OLD_RE_EN_STYLE.search(text)) and not _OLD_RE_VI_THOUSANDS_ANY.search(text)
+
+
+def _old_numeric_matches(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in nu._RE_NUMERIC_SCAN.finditer(text)]
+
+
+def _old_starter_matches(low: str) -> list[tuple[int, int]]:
+    return [m.span() for m in nu._RE_STARTER_LOW.finditer(low)]
+
+
+def _numbers_agree(text: str) -> None:
+    assert nu.uses_comma_thousands(text) == _old_uses_comma_thousands(text)
+    assert [m.span() for m in nu._numeric_matches(text)] == _old_numeric_matches(text)
+    assert [m.span() for m in nu._starter_matches(text.lower())] == _old_starter_matches(text.lower())
+    assert [astuple(q) for q in nu._word_quantities(text)] == [astuple(q) for q in _old_word_quantities(text)]
+    for pos in range(len(text) + 1):
+        assert nu._prev_words(text, pos) == _old_prev_words(text, pos)
+
+
+_NUMBER_PIECES = [
+    *(
+        "một",
+        "Một",
+        "MỘT",
+        "hai",
+        "ba",
+        "Ba",
+        "năm",
+        "Năm",
+        "mươi",
+        "mười",
+        "lăm",
+        "tư",
+        "mốt",
+        "trăm",
+        "linh",
+    ),
+    *("nghìn", "triệu", "tỷ", "hàng", "vài", "nhiều", "Nhiều", "chục", "hộ", "xã", "mô hình", "thứ", "ngày"),
+    *("tháng", "hơn", "gần", "khoảng", "ſáu", "sáu", "bảy", "İ", "ı", "K", "x", "_", "khai", "bao", "chín"),
+    *("1", "12", "2023", "1.000", "1,5", "1,250,000", "2.5", "12,000", "15/10/2023", "3/4", "10:30", "5-7"),
+    *("%", " %", "km", "m2", "-QĐ", "/TW", "H5N1", "Covid-19", ".", ",", "-", "–", "/", ":"),
+]
+_NUMBER_MARKS = [" ", " ", " ", "", "\t", "  ", ", ", ". ", "\n", " \n"]
+number_texts = st.one_of(
+    st.lists(
+        st.tuples(st.sampled_from(_NUMBER_PIECES), st.sampled_from(_NUMBER_MARKS)).map("".join), max_size=25
+    ).map("".join),
+    st.text(alphabet="0123456789.,:/-– %\n\tnăm ", max_size=30),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(number_texts)
+@example("một trăm hai mươi ba nghìn bốn trăm năm mươi sáu hộ gia đình " * 3)
+@example("Có 1,250,000 lượt, 2.5 lần; 1.431 mô hình")
+@example("hàng chục hàng trăm nghìn vài một vài nhiều ngày\n 5")
+def test_numbers_match_old_forms(text: str) -> None:
+    _numbers_agree(text)
+
+
+def test_numbers_match_old_forms_on_dev_articles() -> None:
+    for text in _dev_texts():
+        assert nu.uses_comma_thousands(text) == _old_uses_comma_thousands(text)
+        assert [m.span() for m in nu._numeric_matches(text)] == _old_numeric_matches(text)
+        assert [m.span() for m in nu._starter_matches(text.lower())] == _old_starter_matches(text.lower())
+        assert [astuple(q) for q in nu._word_quantities(text)] == [
+            astuple(q) for q in _old_word_quantities(text)
+        ]
+        for pos in range(0, len(text) + 1, 3):
+            assert nu._prev_words(text, pos) == _old_prev_words(text, pos)
+
+
+# --- stats: the old form of the verb scan ---------------------------------------------------
+
+
+def _old_hits(segment: str) -> list[tuple[int, int, str]]:
+    segment = stx._NOT_ACTIONS_SCAN.sub(lambda m: " " * len(m.group(0)), segment)
+    return [
+        (m.start(), m.end(), stx._ACTIONS[int(m.lastgroup[1:])][1])
+        for m in stx._ACTION_RE_SCAN.finditer(segment)
+        if m.group(m.lastgroup)
+    ]
+
+
+_VERB_PIECES = [
+    *("đạt", "ĐẠT", "Đạt chuẩn", "chưa đạt", "khen", "KHEN THƯỞNG", "tặng", "Tặng bằng khen", "trao giải"),
+    *("thực hiện tốt phong trào", "Thực Hiện", "triển khai", "xây dựng", "tổ chức", "Tổ chức tuyên dương"),
+    *("công nhận", "suy tôn", "ſuy tôn", "đăng ký xây dựng", "nhân rộng", "duy trì", "giám sát", "làm"),
+    *("có thành tích", "đạt danh hiệu", "mô hình", "hộ", "xã", "İ", "ı", "K", "ſ", "ǅ", "µ", "ẞ", "x", "5"),
+]
+verb_texts = st.one_of(
+    st.lists(st.tuples(st.sampled_from(_VERB_PIECES), st.sampled_from(_MARKS)).map("".join), max_size=14).map(
+        "".join
+    ),
+    st.lists(st.sampled_from(_VERB_PIECES), max_size=10).map("".join),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(verb_texts)
+@example("thực hiện tốt phong trào, Đạt Chuẩn và KHEN THƯỞNG")
+@example("ſuy tôn, ĐẠT, İ tặng")
+def test_hits_match_old_form(segment: str) -> None:
+    assert stx._hits(segment) == _old_hits(segment)
+    assert stx._hits(segment.upper()) == _old_hits(segment.upper())
+
+
+def test_hits_match_old_form_on_dev_articles() -> None:
+    for text in _dev_texts():
+        for i in range(0, len(text), 17):
+            seg = text[i : i + 90]
+            assert stx._hits(seg) == _old_hits(seg)
+
+
+# --- patterns given their first letters (attach, stats) ----------------------------------------
+
+_OLD_ATTENDS = re.compile(r"(?i)(?<![\wÀ-ỹ])(?:tham\s+dự|về\s+dự|dự\s+thi)(?![\wÀ-ỹ])")
+_OLD_WHOLE = re.compile(
+    r"(?i)(?<![\wÀ-ỹ])(?:toàn|cả|trên địa bàn)\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?![\wÀ-ỹ])"
+)
+_OLD_PER_YEAR = re.compile(r"(?i)(?:trung bình|bình quân)\s+(?:mỗi|hằng|hàng)\s+năm")
+_FIRST_LETTER_PIECES = [
+    *("tham dự", "THAM DỰ", "về  dự", "dự thi", "Dự Thi", "xtham dự", "toàn tỉnh", "Toàn Tỉnh", "cả xã"),
+    *("trên địa bàn huyện", "toàn thị xã", "toàn quốc", "trung bình mỗi năm", "Bình quân hằng năm"),
+    *("bình quân hàng  năm", "ı", "ſ", "İ", "K", "x", "1", "_"),
+]
+first_letter_texts = st.lists(
+    st.tuples(st.sampled_from(_FIRST_LETTER_PIECES), st.sampled_from(_MARKS)).map("".join), max_size=10
+).map("".join)
+
+
+def _first_letters_agree(text: str) -> None:
+    for a in range(0, len(text) + 1, 7):
+        for b in (a, len(text), min(len(text), a + 40)):
+            assert [m.span() for m in at._ATTENDS.finditer(text, a, b)] == [
+                m.span() for m in _OLD_ATTENDS.finditer(text, a, b)
+            ]
+            assert [m.span(1) for m in at._WHOLE.finditer(text, a, b)] == [
+                m.span(1) for m in _OLD_WHOLE.finditer(text, a, b)
+            ]
+            # find_stats asked ``search(text[a:b])``, now ``search(text, a, b)``
+            assert bool(stx._PER_YEAR.search(text, a, b)) == bool(_OLD_PER_YEAR.search(text[a:b]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(first_letter_texts, st.text(max_size=30)))
+@example("xtham dự, Toàn Tỉnh; trung bình mỗi năm")
+def test_first_letter_patterns_match_old(text: str) -> None:
+    _first_letters_agree(text)
+
+
+def test_first_letter_patterns_match_old_on_dev_articles() -> None:
+    for text in _dev_texts():
+        _first_letters_agree(text[:3000])
+
+
+# --- find_stats reads no item for a quantity is_campaign_stat rejects whatever its item --------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["date", "time", "year", "range", "number", "percent", "ratio", "word"]),
+    st.sampled_from([None, 0.0, 1.0, 5.0, 2023.0]),
+    st.booleans(),
+    st.sampled_from(["mô hình", "hộ", "đồng", "xã", "cuộc", "km đường", "tập thể", "người"]),
+    st.sampled_from(["", "  ", "xây dựng 5 mô hình đạt chuẩn; ", "năm 2023 có "]),
+)
+def test_never_a_stat_is_never_a_stat(kind: str, value, vague: bool, head: str, before: str) -> None:
+    text = f"{before}5 {head} được công nhận"
+    n = len(before)
+    q = Quantity(n, n + 1, value, kind=kind, num_start=n, num_end=n + 1, vague=vague)
+    item = stx.ItemRead(head, n + 2, n + 2 + len(head), head.split()[0])
+    if stx._never_a_stat(q):
+        assert not stx.is_campaign_stat(text, q, item, (0, len(text)))
