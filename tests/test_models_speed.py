@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
-import pytest
+from devtexts import dev_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -304,14 +303,7 @@ def test_false_stops_as_plain(text: str) -> None:
 
 # --- the development articles, when they are beside the repository -------------------------------
 
-_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
-
-def _dev_texts() -> list[str]:
-    files = sorted((_SHARED / "dev" / "articles").glob("*.txt")) + sorted((_SHARED / "seeds").glob("*.txt"))
-    if not files:
-        pytest.skip("the development articles (../shared/dev/articles) are not beside the repository")
-    return [f.read_text(encoding="utf-8") for f in files]
+_dev_texts = dev_texts  # (tests/devtexts.py)
 
 
 # --- the old forms --------------------------------------------------------------------------------
