@@ -16,15 +16,32 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from re import _constants as _c  # type: ignore[attr-defined]  # the parser of the re module (3.11+)
-from re import _parser as _p  # type: ignore[attr-defined]
+
+try:  # the parser of the re module: private, but the only one that parses exactly as re does
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
+
+    _ZERO_WIDTH = {_c.ASSERT, _c.ASSERT_NOT, _c.AT}
+    # categories a first character may belong to, kept as class escapes (never spelt out)
+    _CATEGORIES = {_c.CATEGORY_DIGIT: "\\d", _c.CATEGORY_SPACE: "\\s"}
+except (ImportError, AttributeError):  # pragma: no cover - another Python: patterns kept as they are
+    _c = _p = None  # type: ignore[assignment]
+    _ZERO_WIDTH, _CATEGORIES = set(), {}
 
 _MAX_RANGE = 64  # a class range wider than this ("[a-zà-ỹ]") is not spelt out
-_ZERO_WIDTH = {_c.ASSERT, _c.ASSERT_NOT, _c.AT}
+
+#: What the private parser may raise on a Python whose internals differ from 3.11's.
+_PARSER_ERRORS = (re.error, AttributeError, TypeError, ValueError, IndexError, KeyError)
 
 
-# categories a first character may belong to, kept as class escapes (never spelt out)
-_CATEGORIES = {_c.CATEGORY_DIGIT: "\\d", _c.CATEGORY_SPACE: "\\s"}
+def _parse(pattern: re.Pattern[str]):
+    """``pattern`` parsed by ``re``'s own parser, or None when it cannot be (verbose, no parser)."""
+    if _p is None or pattern.flags & re.VERBOSE:
+        return None
+    try:
+        return _p.parse(pattern.pattern, pattern.flags)
+    except _PARSER_ERRORS:  # pragma: no cover
+        return None
 
 
 class _Unknown(Exception):
@@ -89,12 +106,12 @@ def _first(items, ignore_case: bool = False) -> tuple[set[str], bool]:
 
 def first_chars(pattern: re.Pattern[str]) -> set[str] | None:
     """The characters any match of ``pattern`` starts with, or None when they cannot be known."""
-    if pattern.flags & re.VERBOSE:
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
     try:
-        parsed = _p.parse(pattern.pattern, pattern.flags)
         chars, can_be_empty = _first(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
-    except _Unknown:
+    except (_Unknown, *_PARSER_ERRORS):
         return None
     return None if can_be_empty or not chars else chars
 
@@ -166,13 +183,13 @@ def literal_gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     text lower-cased (``str.lower``); each is cut before the first character whose case-blind
     matches ``str.lower`` does not all map to it (``i``, which ``İ`` and ``ı`` match; ``s``,
     which ``ſ`` matches; a few Greek and Cyrillic letters)."""
-    if pattern.flags & re.VERBOSE:
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
     try:
-        parsed = _p.parse(pattern.pattern, pattern.flags)
-    except re.error:  # pragma: no cover
+        found, _exact = _prefixes(list(parsed))
+    except _PARSER_ERRORS:  # pragma: no cover
         return None
-    found, _exact = _prefixes(list(parsed))
     if parsed.state.flags & re.IGNORECASE:
         found = {_caseless_part(p) for p in found}
     if not found or "" in found:

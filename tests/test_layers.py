@@ -8,6 +8,7 @@ import os
 import pickle
 import shutil
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -235,6 +236,68 @@ def test_layers_hold_only_dvk_dataclasses():
     with pytest.raises(pickle.UnpicklingError):
         layers.restore(pickle.dumps({"a": _Evil()}))
     assert layers.unpack(b"not zlib") is None and layers.unpack(None) is None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    a: int
+    b: str | None = None
+
+
+@dataclass
+class _PostInit:
+    a: int
+
+    def __post_init__(self) -> None:
+        self.a += 1  # a call with the stored value would add one again
+
+
+@dataclass
+class _NotInInit:
+    a: int
+    b: int = field(default=0, init=False)
+
+
+@dataclass
+class _KeywordOnly:
+    a: int = field(kw_only=True)
+
+
+def test_snapshots_pickle_dataclasses_as_a_call_with_their_fields_only_when_that_rebuilds_them():
+    reduce = layers._positional_reducer(_Plain)
+    assert reduce is not None and reduce(_Plain(1, "x")) == (_Plain, (1, "x"))
+    assert layers._positional_reducer(_PostInit) is None
+    assert layers._positional_reducer(_NotInInit) is None
+    assert layers._positional_reducer(_KeywordOnly) is None
+    # those are pickled pickle's own way, and come back equal
+    odd = {
+        "p": _PostInit(1),
+        "n": _NotInInit(2),
+        "k": _KeywordOnly(a=3),
+        "plain": [_Plain(4), _Plain(4, "y")],
+    }
+    odd["n"].b = 7
+    assert pickle.loads(layers.snapshot(odd)) == odd
+
+
+def test_the_snapshots_of_an_extraction_restore_to_equal_values(extractor, monkeypatch):
+    seen: list[tuple[dict, bytes]] = []
+    real = layers.snapshot
+
+    def spied(values):
+        snap = real(values)
+        seen.append((copy.deepcopy(dict(values)), snap))  # as they were when frozen
+        return snap
+
+    monkeypatch.setattr(layers, "snapshot", spied)
+    extractor.process(_article(), capture={})
+    assert len(seen) == len(PIPE)
+    kinds = set()
+    for values, snap in seen:
+        assert layers.restore(snap) == values
+        assert real(layers.restore(snap)) == snap  # the same bytes again: reruns compare bytes first
+        kinds |= {type(v).__name__ for vs in values.values() if isinstance(vs, list) for v in vs}
+    assert {"UnitMention", "Quantity", "StatRecord"} <= kinds  # dvk's dataclasses were in them
 
 
 # ---------------------------------------------------------------------------- extraction and rerun

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import periods, unit_grammar
+from extractors import periods, regex_speed, unit_grammar
 from extractors.regex_speed import compiled, first_chars, literal_gate, may_match, with_first_chars
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
@@ -162,3 +162,21 @@ def test_period_gates_never_hide_a_match(words: list[str], upper: bool) -> None:
 def test_compiled_is_kept() -> None:
     assert compiled(r"\s*,") is compiled(r"\s*,")
     assert compiled(r"\s*,").pattern == r"\s*,"
+
+
+def test_without_res_private_parser_patterns_are_kept_as_they_are(monkeypatch) -> None:
+    # the parser is private to re: on a Python without it, or whose parser breaks, patterns
+    # are scanned as written (slower, the same matches) instead of failing at import or use
+    rx = re.compile(r"(?<!\w)(?:huyện|quận) [A-Z]\w+")
+    assert regex_speed.with_first_chars(rx) is not rx and regex_speed.literal_gate(rx)
+    monkeypatch.setattr(regex_speed, "_p", None)
+    assert regex_speed.with_first_chars(rx) is rx
+    assert regex_speed.literal_gate(rx) is None and regex_speed.first_chars(rx) is None
+
+    class _Broken:
+        @staticmethod
+        def parse(*_a):
+            raise AttributeError("no such state")
+
+    monkeypatch.setattr(regex_speed, "_p", _Broken)
+    assert regex_speed.with_first_chars(rx) is rx and regex_speed.literal_gate(rx) is None
