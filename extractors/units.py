@@ -216,30 +216,46 @@ def _honorific_before(prev: str) -> bool:
 
 
 @lru_cache(maxsize=8)  # the same runs for both rounds of article_context
+def _capitalised_runs(text: str, limit: int) -> tuple[tuple[int, int, str], ...]:
+    """The runs of capitalised words before ``limit``: (start, end, name), lead words dropped (runs
+    of lead words only are left out).  Words are split off and folded later, for the few runs that
+    get that far."""
+    out = []
+    for m in _RUN_RE.finditer(text, 0, limit):
+        s, e = m.span()
+        name = m.group(0)
+        if name.partition(" ")[0] in LEAD_WORDS:
+            words = name.split(" ")  # single spaces between words: " ".join(words) gives name back
+            while words and words[0] in LEAD_WORDS:
+                s += len(words[0]) + 1
+                words = words[1:]
+            if not words:
+                continue
+            name = " ".join(words)
+        out.append((s, e, name))
+    return tuple(out)
+
+
+def _kept_run(text: str, s: int, name: str, quotes: list[tuple[int, int]]) -> bool:
+    """Whether the run ``name`` at ``s`` may be an untyped name: not in quotation marks
+    (``quotes``), not a province, a newspaper's name or a person's."""
+    if inside(s, quotes):
+        return False
+    if gz.canonical_province(name) or media_before(text, s):
+        return False  # provinces are handled (or deliberately skipped) by the bare-province pass
+    return not _honorific_before(text[max(0, s - 12) : s].lower())
+
+
 def _untyped_runs(text: str, limit: int) -> tuple[tuple[int, int, tuple[str, ...], str, str], ...]:
     """The runs of capitalised words before ``limit`` that may be untyped names, whatever the
     candidates: (start, end, words, name, folded name), lead words dropped, none in quotation
     marks, none a province, a newspaper's name or a person's."""
     quotes = quote_spans(text)
-    out = []
-    for m in _RUN_RE.finditer(text, 0, limit):
-        s, e = m.span()
-        name = m.group(0)
-        words = name.split(" ")  # single spaces between words: " ".join(words) gives name back
-        if words[0] in LEAD_WORDS:
-            while words and words[0] in LEAD_WORDS:
-                s += len(words[0]) + 1
-                words = words[1:]
-            name = " ".join(words)
-        if not words or inside(s, quotes):
-            continue
-        if gz.canonical_province(name) or media_before(text, s):
-            continue  # provinces are handled (or deliberately skipped) by the bare-province pass
-        prev = text[max(0, s - 12) : s].lower()
-        if _honorific_before(prev):
-            continue
-        out.append((s, e, tuple(words), name, fold(name)))
-    return tuple(out)
+    return tuple(
+        (s, e, tuple(name.split(" ")), name, fold(name))
+        for s, e, name in _capitalised_runs(text, limit)
+        if _kept_run(text, s, name, quotes)
+    )
 
 
 def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limit: int) -> list[Cand]:
@@ -262,38 +278,68 @@ def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limi
             and (c.type != "thành phố" or c.base not in gz.MUNICIPALITIES)
         ):
             typed.setdefault(fold(c.base), c)
-    districts = sorted(
-        {(c.type, c.base) for c in cands if c.kind == "locality" and c.base and c.type in DISTRICT}
-    )
-    ward_index: dict[str, gz.Place] = {}
-    for dtype, dname in districts:
-        for w in gz.wards_of(dtype, dname, province):
-            ward_index.setdefault(fold(w.name), w)
-            for k in w.old_keys:
-                ward_index.setdefault(k, w)
+    ward_index: dict[str, gz.Place] | None = None  # built (or found: it is kept) when a run first needs it
     out: list[Cand] = []
-    for s, e, words, name, key in _untyped_runs(text, limit):
+    quotes = quote_spans(text)
+    # the cheap tests first: most runs are one word that no typed name matches (:func:`_untyped_runs`
+    # gives the runs that pass _kept_run; which are tried first changes nothing)
+    for s, e, name in _capitalised_runs(text, limit):
         if taken.find(1, s, e) >= 0:
             continue
-        if key in typed:
-            t = typed[key]
+        key = fold(name)
+        t = typed.get(key)
+        if t is None:
+            if " " not in name:
+                continue  # one word: only a name typed elsewhere
+            words = name.split(" ")
+            if words[0] in SURNAMES and len(words) >= 3:
+                continue
+        if not _kept_run(text, s, name, quotes):
+            continue
+        if t is not None:
             out.append(Cand(s, e, "locality", t.type, t.base, priority=0, untyped=True))
             continue
-        if len(words) < 2 or words[0] in SURNAMES and len(words) >= 3:
-            continue
+        if ward_index is None:
+            ward_index = _ward_index(cands, province)
         ward = ward_index.get(key) or ward_index.get(gz.ascii_key(name))
         if ward is not None:
             out.append(
                 Cand(s, e, "locality", ward.type, name, province=ward.province, priority=0, untyped=True)
             )
             continue
-        places = [p for p in gz.untyped_places(name) if p.level == "district"]
+        places = _district_places(name)
         in_prov = [p for p in places if p.province == province] if province else []
         pick = in_prov or (places if len({p.province for p in places}) == 1 else [])
         if len(pick) == 1:
             p = pick[0]
             out.append(Cand(s, e, "locality", p.type, p.name, province=p.province, priority=0, untyped=True))
     return out
+
+
+def _ward_index(cands: list[Cand], province: str | None) -> dict[str, gz.Place]:
+    """The communes of the districts ``cands`` name (within ``province``), by folded name and by
+    their former names' keys; the first district's, in sorted order, wins a name.  Read only."""
+    districts = sorted(
+        {(c.type, c.base) for c in cands if c.kind == "locality" and c.base and c.type in DISTRICT}
+    )
+    return _ward_index_of(tuple(districts), province)
+
+
+@lru_cache(maxsize=256)  # the same districts at both rounds of an article, and again in others
+def _ward_index_of(districts: tuple[tuple[str, str], ...], province: str | None) -> dict[str, gz.Place]:
+    index: dict[str, gz.Place] = {}
+    for dtype, dname in districts:
+        for w in gz.wards_of(dtype, dname, province):
+            index.setdefault(fold(w.name), w)
+            for k in w.old_keys:
+                index.setdefault(k, w)
+    return index
+
+
+@lru_cache(maxsize=4096)  # a pure function of the name: the gazetteer does not change
+def _district_places(name: str) -> list[gz.Place]:
+    """``[p for p in gz.untyped_places(name) if p.level == "district"]``.  Read only."""
+    return [p for p in gz.untyped_places(name) if p.level == "district"]
 
 
 def _settle_alt_wards(text: str, cands: list[Cand], province: str | None) -> None:
@@ -335,13 +381,53 @@ def _resolve_province(c: Cand, parent: Cand | None, section_prov: str | None, ca
 
 
 def _implicit_target(
-    c: Cand, utype: str, resolved: list[tuple[Cand, str | None]], sec: tuple[int, int], province: str | None
+    c: Cand,
+    utype: str,
+    resolved: list[tuple[Cand, str | None]],
+    sec: tuple[int, int],
+    province: str | None,
+    memo: dict[tuple[str, str | None], list[tuple[Cand, str | None]]] | None = None,
 ) -> tuple[str, str | None, str] | None:
-    """(type, base, province) that a bare type word refers to."""
+    """(type, base, province) that a bare type word refers to.  ``memo``: the article's
+    :func:`_named_of_type` lists so far (the same for every bare word of a type and province)."""
     if utype == "tỉnh":
         if province is None:
             return None
         return (gz.province_type(province), province, province)
+    if utype == "thành phố" and province in gz.MUNICIPALITIES:
+        return ("thành phố", province, province)
+    key = (utype, province)
+    explicit = memo.get(key) if memo is not None else None
+    if explicit is None:
+        explicit = _named_of_type(utype, resolved, province)
+        if memo is not None:
+            memo[key] = explicit
+    # the last one of the section before c, else the first one after it
+    before = after = None
+    for item in explicit:
+        start = item[0].start
+        if sec[0] <= start < sec[1]:
+            if start < c.start:
+                before = item
+            elif start > c.start and after is None:
+                after = item
+    pick = before or after
+    if pick is None and explicit:
+        counts = Counter((x.type, x.base) for x, _ in explicit)
+        (t, b), _ = counts.most_common(1)[0]
+        pick = next((x, p) for x, p in explicit if (x.type, x.base) == (t, b))
+    if pick is None:
+        return None
+    x, p = pick
+    return (x.type, x.base, p)
+
+
+def _named_of_type(
+    utype: str, resolved: list[tuple[Cand, str | None]], province: str | None
+) -> list[tuple[Cand, str | None]]:
+    """The resolved localities of type ``utype`` (not ``tỉnh``) with a name, those written with
+    their type word when there are any; for ``thành phố`` (``province`` not a municipality), no
+    municipality."""
     explicit = [
         (x, p)
         for x, p in resolved
@@ -351,23 +437,9 @@ def _implicit_target(
         and not (utype == "thành phố" and x.base in gz.MUNICIPALITIES and x.base != province)
     ]
     if utype == "thành phố":
-        if province in gz.MUNICIPALITIES:
-            return ("thành phố", province, province)
         explicit = [(x, p) for x, p in explicit if x.base not in gz.MUNICIPALITIES]
     typed = [(x, p) for x, p in explicit if not x.untyped]
-    explicit = typed or explicit  # a name written with its type word beats one inferred from the gazetteer
-    in_sec = [(x, p) for x, p in explicit if sec[0] <= x.start < sec[1]]
-    before = [(x, p) for x, p in in_sec if x.start < c.start]
-    after = [(x, p) for x, p in in_sec if x.start > c.start]
-    pick = before[-1] if before else (after[0] if after else None)
-    if pick is None and explicit:
-        counts = Counter((x.type, x.base) for x, _ in explicit)
-        (t, b), _ = counts.most_common(1)[0]
-        pick = next((x, p) for x, p in explicit if (x.type, x.base) == (t, b))
-    if pick is None:
-        return None
-    x, p = pick
-    return (x.type, x.base, p)
+    return typed or explicit  # a name written with its type word beats one inferred from the gazetteer
 
 
 def _with_untyped(
@@ -421,6 +493,7 @@ def article_context(text: str, title: str | None = None) -> ArticleContext:
         cache[id(c)] = p
         resolved.append((c, p))
     mentions: list[UnitMention] = []
+    targets: dict[tuple[str, str | None], list[tuple[Cand, str | None]]] = {}  # see _implicit_target
     for c in cands:
         si = _section_index(c.start, bounds)
         sp = sec_prov[si]
@@ -430,7 +503,7 @@ def article_context(text: str, title: str | None = None) -> ArticleContext:
                 name = f"{name} {gz.province_type(sp)} {sp}"  # "Sở Nội vụ" -> "Sở Nội vụ thành phố Hà Nội"
             mentions.append(_to_mention(text, c, name, cache[id(c)], implicit=c.untyped))
             continue
-        m = _resolve_implicit(text, c, resolved, bounds[si], sp)
+        m = _resolve_implicit(text, c, resolved, bounds[si], sp, targets)
         if m is not None:
             mentions.append(m)
     main = _main_unit(text, mentions, title)
@@ -443,8 +516,10 @@ def _resolve_implicit(
     resolved: list[tuple[Cand, str | None]],
     sec: tuple[int, int],
     province: str | None,
+    memo: dict[tuple[str, str | None], list[tuple[Cand, str | None]]] | None = None,
 ) -> UnitMention | None:
-    """The mention a bare type word or an organisation without its locality stands for, or None."""
+    """The mention a bare type word or an organisation without its locality stands for, or None
+    (``memo``: see :func:`_implicit_target`)."""
     if c.kind == "organisation" and c.org_name is None:  # "Đảng ủy Khối" alone
         blocs = [
             x
@@ -458,7 +533,7 @@ def _resolve_implicit(
         b = blocs[-1]
         return _to_mention(text, c, canonical_name(b), own_province(b) or province, implicit=True)
     if c.kind == "organisation":  # "Công an TP", "Ban Chỉ huy quân sự thị xã"
-        target = _implicit_target(c, c.org_suffix_type or "", resolved, sec, province)
+        target = _implicit_target(c, c.org_suffix_type or "", resolved, sec, province, memo)
         if target is None:
             return None
         t, base, p = target
@@ -466,7 +541,7 @@ def _resolve_implicit(
         if c.org_suffix_type == "thành phố" and t == "thành phố":
             name = f"{c.org_name} thành phố {base}"
         return _to_mention(text, c, " ".join(name.split()), p, implicit=True)
-    target = _implicit_target(c, c.type, resolved, sec, province)
+    target = _implicit_target(c, c.type, resolved, sec, province, memo)
     if target is None:
         return None
     t, base, p = target
@@ -647,7 +722,8 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences: split after . ! ? … before a capital, and at line breaks that do not wrap a sentence."""
     spans, start = [], 0
     for m in _SENTENCE_BREAK.finditer(text):
-        if m.group(0).startswith("\n") and "\n\n" not in m.group(0):
+        brk = m.group(0)
+        if brk[0] == "\n" and "\n\n" not in brk:  # (a match is never empty)
             j = m.start()
             while j > 0 and text[j - 1] == " ":
                 j -= 1

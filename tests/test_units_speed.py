@@ -7,7 +7,9 @@ with the faster one on generated texts made of the pieces the patterns look for.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from devtexts import dev_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -451,3 +453,266 @@ def test_hoisted_patterns_are_the_ones_they_replace() -> None:
     assert ug._EVERY_BEFORE.pattern == r"\b(?:các|những|mỗi|từng|cấp)\s*$"
     not_names = ug.SURNAMES | {"Ủy", "Uỷ", "Đoàn"}
     assert not_names == ug._NOT_A_NAME_AFTER
+
+
+# ---------------------------------------------------------------------------------------------
+# round four (session 7): less work per article, the same output
+
+
+def _old_quote_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Line by line (the lines of ``[^\n]+``), each line's quotation marks in turn."""
+    spans: list[tuple[int, int]] = []
+    for line_m in re.finditer(r"[^\n]+", text):
+        line, base = line_m.group(0), line_m.start()
+        open_at: int | None = None
+        for q in re.finditer("[“‘”’″\"']", line):
+            i, ch = q.start(), q.group(0)
+            if ch in "“‘" or (ch in "\"'" and open_at is None and (i == 0 or not line[i - 1].isalnum())):
+                if open_at is not None:
+                    spans.append((base + open_at, base + ug._unclosed_end(line, open_at, i)))
+                open_at = i
+            elif (ch in "”’″" or ch in "\"'") and open_at is not None:
+                spans.append((base + open_at, base + i + 1))
+                open_at = None
+        if open_at is not None:
+            spans.append((base + open_at, base + ug._unclosed_end(line, open_at, len(line))))
+    return tuple(spans)
+
+
+_quoted = st.lists(
+    st.sampled_from(["“", "”", "‘", "’", "″", '"', "'", "\n", "\n\n", ";", "a", "1", " ", "Xã A", " " * 150]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_quoted | texts)
+@example("“a\n”b “c; d")
+@example("x'a' 'b\n'c\"")
+def test_quote_spans_in_one_pass(text: str) -> None:
+    assert ug._quote_spans(text) == _old_quote_spans(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        _heading_words | st.sampled_from(["\u00a0", "\t", "\x1c", "\u2028", "\u3000", "", "a"]), max_size=40
+    ).map(" ".join)
+)
+def test_is_heading_words_split_as_the_pattern_cuts_them(line: str) -> None:
+    assert [w for w in line.split()] == ug._HEADING_WORD.findall(line)
+    assert ug._is_heading(line) == _old_is_heading(line)
+
+
+def _old_org_candidates(text: str) -> list[Cand]:
+    out: list[Cand] = []
+    for (rx, kind), gate, starts in zip(ug._ORG_PATTERNS, ug._ORG_GATES, ug._ORG_STARTS, strict=True):
+        if not may_match(gate, text):
+            continue
+        for m in ug.scanned(rx, starts, text):
+            c = ug._org_candidate(text, m, kind)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+def _old_implicit_ok(text: str, start: int, end: int, utype: str, written: str) -> bool:
+    if utype in ("thôn", "bản"):
+        return False
+    if written in ("Q.", "P.", "H.", "TX", "TX.", "T.X", "T.X."):
+        return False
+    before = text[max(0, start - 20) : start]
+    after = text[end : end + 25]
+    if ug._generic_before(before) or ug._GENERIC_AFTER.match(after):
+        return False
+    return not (utype == "xã" and re.match(r"\s*hội", after))
+
+
+def _old_ward_index(cands: list[Cand], province: str | None) -> dict[str, ug.gz.Place]:
+    districts = sorted(
+        {(c.type, c.base) for c in cands if c.kind == "locality" and c.base and c.type in ug.DISTRICT}
+    )
+    index: dict[str, ug.gz.Place] = {}
+    for dtype, dname in districts:
+        for w in ug.gz.wards_of(dtype, dname, province):
+            index.setdefault(ug.fold(w.name), w)
+            for k in w.old_keys:
+                index.setdefault(k, w)
+    return index
+
+
+def _old_untyped_candidates(text: str, cands: list[Cand], province: str | None, limit: int) -> list[Cand]:
+    """Every run filtered first (_old_untyped_runs), the communes' index built before the runs."""
+    taken = bytearray(len(text) + 1)
+    for c in cands:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    typed: dict[str, Cand] = {}
+    for c in cands:
+        if (
+            c.kind == "locality"
+            and c.base
+            and c.type != "tỉnh"
+            and not c.untyped
+            and not c.base.isdigit()
+            and (c.type != "thành phố" or c.base not in ug.gz.MUNICIPALITIES)
+        ):
+            typed.setdefault(ug.fold(c.base), c)
+    ward_index = _old_ward_index(cands, province)
+    out: list[Cand] = []
+    for s, e, words, name, key in _old_untyped_runs(text, limit):
+        if taken.find(1, s, e) >= 0:
+            continue
+        if key in typed:
+            t = typed[key]
+            out.append(Cand(s, e, "locality", t.type, t.base, priority=0, untyped=True))
+            continue
+        if len(words) < 2 or words[0] in ug.SURNAMES and len(words) >= 3:
+            continue
+        ward = ward_index.get(key) or ward_index.get(ug.gz.ascii_key(name))
+        if ward is not None:
+            out.append(
+                Cand(s, e, "locality", ward.type, name, province=ward.province, priority=0, untyped=True)
+            )
+            continue
+        places = [p for p in ug.gz.untyped_places(name) if p.level == "district"]
+        in_prov = [p for p in places if p.province == province] if province else []
+        pick = in_prov or (places if len({p.province for p in places}) == 1 else [])
+        if len(pick) == 1:
+            p = pick[0]
+            out.append(Cand(s, e, "locality", p.type, p.name, province=p.province, priority=0, untyped=True))
+    return out
+
+
+def _old_implicit_target(
+    c: Cand, utype: str, resolved: list[tuple[Cand, str | None]], sec: tuple[int, int], province: str | None
+) -> tuple[str, str | None, str] | None:
+    if utype == "tỉnh":
+        if province is None:
+            return None
+        return (ug.gz.province_type(province), province, province)
+    explicit = [
+        (x, p)
+        for x, p in resolved
+        if x.kind == "locality"
+        and x.base
+        and x.type == utype
+        and not (utype == "thành phố" and x.base in ug.gz.MUNICIPALITIES and x.base != province)
+    ]
+    if utype == "thành phố":
+        if province in ug.gz.MUNICIPALITIES:
+            return ("thành phố", province, province)
+        explicit = [(x, p) for x, p in explicit if x.base not in ug.gz.MUNICIPALITIES]
+    typed = [(x, p) for x, p in explicit if not x.untyped]
+    explicit = typed or explicit
+    in_sec = [(x, p) for x, p in explicit if sec[0] <= x.start < sec[1]]
+    before = [(x, p) for x, p in in_sec if x.start < c.start]
+    after = [(x, p) for x, p in in_sec if x.start > c.start]
+    pick = before[-1] if before else (after[0] if after else None)
+    if pick is None and explicit:
+        counts = Counter((x.type, x.base) for x, _ in explicit)
+        (t, b), _ = counts.most_common(1)[0]
+        pick = next((x, p) for x, p in explicit if (x.type, x.base) == (t, b))
+    if pick is None:
+        return None
+    x, p = pick
+    return (x.type, x.base, p)
+
+
+def _start_positions(starts: re.Pattern[str], text: str) -> tuple[int, ...]:
+    """Every position where ``starts`` matches (overlapping ones too): where ``scanned`` may try."""
+    found, pos = [], 0
+    while (s := starts.search(text, pos)) is not None:
+        found.append(s.start())
+        pos = s.start() + 1
+    return tuple(found)
+
+
+def _scanned_in_find_candidates() -> list[tuple[re.Pattern[str], re.Pattern[str] | None]]:
+    """(pattern, its starts) of each pattern find_candidates scans, in ``_scan_gates`` order."""
+    return [
+        *((rx, starts) for (rx, _kind), starts in zip(ug._ORG_PATTERNS, ug._ORG_STARTS, strict=True)),
+        (ug._PARTY_RE, ug._PARTY_STARTS),
+        (ug._LOCAL_BODY_RE, ug._LOCAL_BODY_STARTS),
+        (ug.province_written_re(), ug.province_starts()),
+        (ug.TYPE_RE, ug.starts_of(ug._TYPE_GATE)),  # (scanned alone, it has _TYPE_START)
+    ]
+
+
+def test_one_scan_serves_every_pattern() -> None:
+    scanned = _scanned_in_find_candidates()
+    assert len(ug._scan_gates()) == len(scanned)
+    assert ug._scan_index() is not None  # the fast way is the one taken
+    for (_rx, starts), gate in zip(scanned, ug._scan_gates(), strict=True):
+        assert starts is not None and gate is not None
+        assert starts.pattern == ug.starts_of(gate).pattern
+    assert tuple(range(len(ug._ORG_PATTERNS), len(scanned))) == (
+        ug._PARTY_AT,
+        ug._LOCAL_BODY_AT,
+        ug._PROVINCE_AT,
+        ug._TYPE_AT,
+    )
+
+
+def _old_starts_of(gate: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(gate), key=lambda w: (-len(w), w))))
+
+
+def _check_round_four(text: str) -> None:
+    """The faster forms of round four against the old ones on one text."""
+    found = ug._starts_in(text)
+    assert found is not None
+    for k, ((rx, starts), gate) in enumerate(
+        zip(_scanned_in_find_candidates(), ug._scan_gates(), strict=True)
+    ):
+        assert found[k] == _start_positions(starts, text) == _start_positions(_old_starts_of(gate), text)
+        assert _found(ug._scan(rx, starts, k, text)) == _found(rx.finditer(text))
+        assert _found(ug.matches_from(rx, found[k], text)) == _found(ug.scanned(rx, starts, text))
+    assert ug._quote_spans(text) == _old_quote_spans(text)
+    for m in ug._RE_LINE.finditer(text):
+        assert ug._is_heading(m.group(0)) == _old_is_heading(m.group(0))
+    assert [vars(c) for c in ug._org_candidates(text)] == [vars(c) for c in _old_org_candidates(text)]
+    for m in ug.type_matches(text):
+        for utype in ("xã", "huyện", "thôn"):
+            got = ug._implicit_ok(text, m.start(), m.end(), utype, m.group(0))
+            assert got == _old_implicit_ok(text, m.start(), m.end(), utype, m.group(0))
+    limit = ug.body_end(text)
+    cands = ug.find_candidates(text)
+    for prov in (None, "Lai Châu", "Đà Nẵng", "Hà Nội"):
+        assert u._ward_index(cands, prov) == _old_ward_index(cands, prov)
+        new = u._untyped_candidates(text, cands, prov, limit)
+        assert [vars(c) for c in new] == [vars(c) for c in _old_untyped_candidates(text, cands, prov, limit)]
+    # every bare type word against the article's resolved localities, with and without the memo
+    resolved = [(c, ug.own_province(c)) for c in cands if c.base is not None]
+    sec = (0, len(text))
+    for prov in (None, "Lai Châu", "Hà Nội"):
+        memo: dict = {}
+        for c in cands:
+            for utype in ("tỉnh", "thành phố", "huyện", "xã", "phường", ""):
+                old = _old_implicit_target(c, utype, resolved, sec, prov)
+                assert u._implicit_target(c, utype, resolved, sec, prov, memo) == old
+                assert u._implicit_target(c, utype, resolved, (0, c.start + 1), prov) == _old_implicit_target(
+                    c, utype, resolved, (0, c.start + 1), prov
+                )
+
+
+@settings(max_examples=300, deadline=None)
+@given(articles)
+@example("Huyện ủy Tam Đường và huyện Phong Thổ. Xã Bản Hon, Mường Khương, TP Đà Nẵng, thành phố, huyện.")
+@example("Sở Nội vụ tỉnh Lai Châu, Đảng ủy Khối, Công ty CP Hòa Vang, Hội Nông dân Việt Nam\n“Dân vận khéo")
+@example("Bộ Tư lệnh Quân khu 2, Bộ Tư lệnh Thủ đô Hà Nội; Ban Thường vụ Huyện ủy, Ban Chỉ huy Quân sự tỉnh")
+def test_round_four_forms_on_invented_articles(text: str) -> None:
+    _check_round_four(text)
+
+
+def test_round_four_forms_on_the_development_articles() -> None:
+    for text in dev_texts():
+        _check_round_four(text)
+
+
+_OLD_TYPE_START = re.compile(r"[BHPQTXbhpqtx](?:(?<![\w.].)(?=h[àịôư]|ỉnh|u[yậ]|[.PpXãả])|(?<=T)(?=[PpX]))")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="BHPQTXbhpqtxàịôưỉnyậ.PpXãả a1", max_size=12) | texts)
+def test_type_starts_where_they_started(text: str) -> None:
+    assert _start_positions(ug._TYPE_START, text) == _start_positions(_OLD_TYPE_START, text)
