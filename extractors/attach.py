@@ -30,6 +30,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.periods import PeriodMention, resolve_relative, year_of
 from extractors.regex_speed import compiled, with_first_chars
@@ -43,7 +44,12 @@ class Span:
 
 def paragraphs_of(text: str) -> list[tuple[int, int]]:
     """Paragraph spans: the non-empty lines of the cleaned text."""
-    return [(m.start(), m.end()) for m in compiled(r"[^\n]+").finditer(text)]
+    return list(_paragraphs(text))  # a list of its own for each caller
+
+
+@lru_cache(maxsize=4)  # the models and the statistics components ask for the same article in turn
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in compiled(r"[^\n]+").finditer(text))
 
 
 def _containing(spans: Sequence[tuple[int, int]], pos: int) -> int:
@@ -108,7 +114,30 @@ assert _ATTENDS is not _ATTENDS_PLAIN
 def attends_event(text: str, sentence: tuple[int, int]) -> bool:
     """Whether a sentence counts the people or entries taking part in an event
     ("... về tham dự buổi gặp mặt", "213 tác phẩm dự thi")."""
-    return bool(_ATTENDS.search(text, sentence[0], sentence[1]))
+    s_start, s_end = sentence
+    if not any(_may_end_or_start_attends(text, d, s_start, s_end) for d in _DU):
+        return False  # no "dự" a match could hold: no search through the sentence
+    return bool(_ATTENDS.search(text, s_start, s_end))
+
+
+# Every match of ``_ATTENDS`` holds "dự" (as ``re`` pairs letters case-blindly: "d"/"D", "ự"/"Ự")
+# with no letter or digit right after it: it ends there ("tham dự", "về dự") or spaces follow
+# ("dự thi").  "dựng", "dự án" aside, few sentences have one.
+_DU = ("dự", "Dự", "dỰ", "DỰ")
+_WORD_CHAR = re.compile(r"(?i)[\wÀ-ỹ]")  # case-blind, as the look-ahead it stands for
+assert all(_ATTENDS_PLAIN.fullmatch(w) for w in ("tham dự", "về DỰ", "Dự thi"))
+
+
+def _may_end_or_start_attends(text: str, du: str, start: int, end: int) -> bool:
+    """Whether ``du`` stands in ``text[start:end]`` where a match of ``_ATTENDS`` could hold it:
+    not followed by a word character (at ``end`` the search sees the end of its text)."""
+    i = text.find(du, start, end)
+    while i >= 0:
+        after = i + len(du)
+        if after >= end or _WORD_CHAR.match(text, after) is None:
+            return True
+        i = text.find(du, i + 1, end)
+    return False
 
 
 def period_at(ctx: PeriodContext, pos: int, sentence: int, event: bool = False) -> str | None:
@@ -314,11 +343,17 @@ _ADDRESS_BEFORE = re.compile(r"(?i)(?:tại|ở|về|đến|thăm|trên địa b
 
 def _is_address(text: str, mention) -> bool:
     """A mention that only locates something ("ở xã X", "(huyện Y)") rather than acting."""
-    before = text[max(0, mention.start - 20) : mention.start]
+    return _address_at(text, mention.start)
+
+
+@lru_cache(maxsize=2048)  # asked of the same mentions by every figure and model, and by both components
+def _address_at(text: str, start: int) -> bool:
+    """:func:`_is_address` of a mention starting at ``start`` (the text before it is all it reads)."""
+    before = text[max(0, start - 20) : start]
     if _ADDRESS_BEFORE.search(before):
         return True
     # inside a parenthesis ("3 bản giáp biên (bản Ón, bản Suối Phái)"): an aside that locates
-    aside = text[max(0, mention.start - 80) : mention.start]
+    aside = text[max(0, start - 80) : start]
     return aside.rfind("(") > max(aside.rfind(")"), aside.rfind("\n"))
 
 

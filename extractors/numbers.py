@@ -199,6 +199,23 @@ def _parse_digits(s: str, comma_thousands: bool = False) -> Decimal | None:
     return _decimal(m.group(1), m.group(2)) if m else None
 
 
+# The finder reads the same few numerals again and again ("2023", "100", "1,5"): a Decimal does not
+# change, so the one parsed before serves.
+_parse_digits_cached = lru_cache(maxsize=4096)(_parse_digits)
+
+
+def _digits_value(s: str, comma_thousands: bool) -> int | Decimal | None:
+    """``_parse_digits(s, comma_thousands)``, as an int when that is a whole number written with
+    no decimal part ("1234", "1.234" in Vietnamese style): the same value, and its products with
+    the scale words and its float() are the same too (exact, then rounded once to the nearest
+    float), but an int's float() costs a tenth of a Decimal's."""
+    if s.isascii() and s.isdigit():  # [0-9]+: _RE_INT
+        return int(s)
+    if not comma_thousands and "," not in s and _RE_VI_THOUSANDS.fullmatch(s):
+        return int(s.replace(".", ""))  # no "," part: the thousands groups, dots dropped
+    return _parse_digits_cached(s, comma_thousands)
+
+
 class _WordNumeral:
     """A small state machine over Vietnamese number words (see module docstring)."""
 
@@ -360,6 +377,8 @@ _RE_QUALIFIER = re.compile(
     r"(?:^|(?<=[^\w]))(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")[ \t]+$",
     re.IGNORECASE,
 )
+# the last letters of the qualifiers, case-blind as ``_RE_QUALIFIER`` is
+_QUALIFIER_LAST = re.compile("[" + "".join(sorted({w[-1] for w in QUALIFIERS})) + "]", re.IGNORECASE)
 _RE_PREV_WORDS = re.compile(r"(\w+)(?:[ \t]+(\w+))?[ \t]+$")
 _RE_NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 
@@ -377,9 +396,13 @@ _RE_VI_THOUSANDS_ANY = with_first_chars(
 )
 
 
-def uses_comma_thousands(text: str) -> bool:
-    """True when ``text`` writes numbers in English style (see the module docstring)."""
-    return _found_at_run_start(_RE_EN_STYLE, text) and not _found_at_run_start(_RE_VI_THOUSANDS_ANY, text)
+def uses_comma_thousands(text: str, runs: list[tuple[int, int]] | None = None) -> bool:
+    """True when ``text`` writes numbers in English style (see the module docstring).
+    ``runs``: :func:`_digit_runs` of the text, when the caller has them."""
+    runs = _digit_runs(text) if runs is None else runs
+    return _found_at_run_start(_RE_EN_STYLE, text, runs) and not _found_at_run_start(
+        _RE_VI_THOUSANDS_ANY, text, runs
+    )
 
 
 # A digit and what may follow it in a number: a match of the two patterns above starts at a digit
@@ -387,12 +410,17 @@ def uses_comma_thousands(text: str) -> bool:
 _RE_DIGIT_RUN = re.compile(r"[0-9][0-9.,]*")
 
 
-def _found_at_run_start(rx: re.Pattern[str], text: str) -> bool:
+def _digit_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_RE_DIGIT_RUN` in ``text``: every digit of the text is in one.  One
+    scan of the text serves both the style check and the numbers' scan (each scanned it)."""
+    return [m.span() for m in _RE_DIGIT_RUN.finditer(text)]
+
+
+def _found_at_run_start(rx: re.Pattern[str], text: str, runs: list[tuple[int, int]] | None = None) -> bool:
     """``rx.search(text) is not None`` for ``_RE_EN_STYLE`` and ``_RE_VI_THOUSANDS_ANY``, tried
     only where a run of :data:`_RE_DIGIT_RUN` starts after no digit, "." or "," (``re`` skips to
     a digit many times faster than it tries a pattern opening with a look-behind at each)."""
-    for run in _RE_DIGIT_RUN.finditer(text):
-        i = run.start()
+    for i, _e in _digit_runs(text) if runs is None else runs:
         if (i == 0 or text[i - 1] not in "0123456789.,") and rx.match(text, i) is not None:
             return True
     return False
@@ -401,14 +429,29 @@ def _found_at_run_start(rx: re.Pattern[str], text: str) -> bool:
 _RE_DIGIT = re.compile(r"[0-9]")
 
 
-def _numeric_matches(text: str) -> Iterator[re.Match[str]]:
+def _numeric_matches(text: str, runs: list[tuple[int, int]] | None = None) -> Iterator[re.Match[str]]:
     """``_RE_NUMERIC_SCAN.finditer(text)``: every branch starts with a digit and the last one
-    matches at any digit, so each match is the pattern's at the next digit; ``re`` finds that
-    digit faster on its own (a class it can skip to) than through the look-ahead."""
-    pos = 0
+    matches at any digit, so each match is the pattern's at the next digit.  The next digit is
+    found from the digit runs (``runs``, :func:`_digit_runs`; every digit is in one): the start
+    of the first run after ``pos``, or one inside the run ``pos`` is in (``2.5`` read as far
+    as ``2``), with no scan of the text between the numbers."""
+    runs = _digit_runs(text) if runs is None else runs
+    pos, k = 0, 0
     search, match = _RE_DIGIT.search, _RE_NUMERIC.match
-    while (d := search(text, pos)) is not None:
-        m = match(text, d.start())
+    while k < len(runs):
+        start, end = runs[k]
+        if end <= pos:  # a run the last match went past
+            k += 1
+            continue
+        if start >= pos:
+            d = start
+        else:  # pos inside the run: its next digit, if any
+            found = search(text, pos, end)
+            if found is None:
+                k += 1
+                continue
+            d = found.start()
+        m = match(text, d)
         assert m is not None  # (?P<n>...) matches at any digit
         yield m
         pos = m.end()
@@ -475,10 +518,22 @@ def _small_int(s: str) -> int | None:
 
 
 def _qualifier(text: str, start: int) -> tuple[str | None, int]:
-    m = _RE_QUALIFIER.search(text, max(0, start - 16), start)
-    if not m:
+    lo = max(0, start - 16)
+    # ``[ \t]+$`` ends the match at ``start`` (or before a newline there, as ``$`` does), and a
+    # qualifier's last letter stands before those blanks: where it cannot, no search
+    p = start - 1 if start > lo and text[start - 1] == "\n" else start
+    q = p
+    while q > lo and text[q - 1] in " \t":
+        q -= 1
+    if q in (p, lo) or _QUALIFIER_LAST.match(text, q - 1) is None:
         return None, start
-    return QUALIFIERS[m.group(1).lower()], m.start(1)
+    m = _RE_QUALIFIER.search(text, lo, start)
+    # ``re`` matches some letters case-blindly that ``str.lower`` maps elsewhere ("dướİ"
+    # lower-cases to "dưới̇"): such a word is no qualifier
+    qualifier = QUALIFIERS.get(m.group(1).lower()) if m else None
+    if qualifier is None:
+        return None, start
+    return qualifier, m.start(1)
 
 
 def _tail(text: str, end: int) -> tuple[bool, int | None, int]:
@@ -491,7 +546,10 @@ def _tail(text: str, end: int) -> tuple[bool, int | None, int]:
         return False, None, end
     mult = 1
     for w in m.group(0).split():
-        mult *= SCALE_WORDS[w.lower()]
+        factor = SCALE_WORDS.get(w.lower())
+        if factor is None:  # matched case-blindly by ``re`` only ("trİệu"): no scale word
+            return False, None, end
+        mult *= factor
     return False, mult, m.end()
 
 
@@ -539,7 +597,7 @@ def _numeric_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity
         a, b = _small_int(m.group("p")), _small_int(m.group("q"))
         if _slash_kind(text, m, a, b) == "date":
             return _simple(start, end, "date")
-        va, vb = _parse_digits(m.group("p"), comma_thousands), _parse_digits(m.group("q"), comma_thousands)
+        va, vb = _digits_value(m.group("p"), comma_thousands), _digits_value(m.group("q"), comma_thousands)
         if va is None or vb is None:
             return None
         approx, qstart = _qualifier(text, start)
@@ -557,7 +615,7 @@ def _range_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity |
     short = len(a_s) <= 2 and len(b_s) <= 2
     if glued and short and _valid_dm(a, b) and _prev_words(text, start)[0] in _DATE_WORDS:
         return _simple(start, end, "date")
-    va, vb = _parse_digits(a_s, comma_thousands), _parse_digits(b_s, comma_thousands)
+    va, vb = _digits_value(a_s, comma_thousands), _digits_value(b_s, comma_thousands)
     if va is None or vb is None:
         return None
     pct, scale, qend = _tail(text, end)
@@ -581,25 +639,16 @@ def _range_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity |
 def _number_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity | None:
     start, end = m.start(), m.end()
     s = m.group("n")
-    value = _parse_digits(s, comma_thousands)
+    value = _digits_value(s, comma_thousands)
     if value is None:
         return None
     pct, scale, qend = _tail(text, end)
-    if not pct and not scale:
+    if not pct and not scale and (n := _small_int(s)) is not None and (len(s) <= 2 or 1945 <= n <= 2100):
+        # a year or a day or month: only then do the words before it count (read them only then)
         prev1, prev2 = _prev_words(text, start)
-        n = _small_int(s)
-        if (
-            n is not None
-            and len(s) == 4
-            and 1945 <= n <= 2100
-            and (prev1 in _YEAR_WORDS or prev2 in _YEAR_BIGRAMS)
-        ):
+        if len(s) == 4 and 1945 <= n <= 2100 and (prev1 in _YEAR_WORDS or prev2 in _YEAR_BIGRAMS):
             return _simple(start, end, "year", float(n))
-        if (
-            n is not None
-            and len(s) <= 2
-            and ((prev1 == "ngày" and 1 <= n <= 31) or (prev1 == "tháng" and 1 <= n <= 12))
-        ):
+        if len(s) <= 2 and ((prev1 == "ngày" and 1 <= n <= 31) or (prev1 == "tháng" and 1 <= n <= 12)):
             return _simple(start, end, "date")
     if scale:
         value *= scale
@@ -764,6 +813,8 @@ def _word_quantities(text: str) -> list[Quantity]:
         s = c.start()
         if s < resume or text[s : c.end()].lower() not in _ANY_STARTERS:
             continue
+        if _reads_nothing(text, s, c.end()):
+            continue
         words = _words_read(text, s)
         i = 1 if len(words) > 1 and words[1][0] == s else 0
         q, nxt = _vague_quantity(text, words, i)
@@ -776,6 +827,29 @@ def _word_quantities(text: str) -> list[Quantity]:
 
 
 _ANY_STARTERS = _VAGUE_STARTERS | _STARTERS
+
+
+def _reads_nothing(text: str, s: int, e: int) -> bool:
+    """Whether the starter word ``text[s:e]`` surely makes no quantity: no word stands right
+    after it (only spaces or tabs between), or, for "năm", the word after it neither goes on
+    the numeral nor is a counted noun ("năm 2023", "năm nay").  Every reading then stops at it
+    (:func:`_vague_quantity` and :func:`_word_quantity` return None and the word after it) and
+    the next starter is read as before; when unsure (the word in ``text`` is not ``s:e``), no."""
+    w = _RE_WORD.match(text, s)
+    if w is None or w.end() != e:
+        return False
+    p = e
+    while p < len(text) and text[p] in " \t":
+        p += 1
+    if p == e:
+        return True  # "năm," "hai." : no word right after
+    nxt = _RE_WORD.match(text, p)
+    if nxt is None:
+        return True  # "năm 2023": a digit or a sign, no word right after
+    after = nxt.group(0)
+    return text[s:e].lower() == "năm" and after not in NUMBER_WORDS and after not in _COUNTED_AFTER_NAM
+
+
 _RE_STARTER = with_first_chars(
     re.compile(
         r"(?<![^\W\d_])(?:" + "|".join(sorted(_ANY_STARTERS, key=len, reverse=True)) + r")(?![^\W\d_])",
@@ -862,8 +936,9 @@ def find_quantities(text: str) -> list[Quantity]:
 
 @lru_cache(maxsize=8)  # the tokenizer and the quantities component ask for the same article in turn
 def _find_quantities(text: str) -> tuple[Quantity, ...]:
-    comma_thousands = uses_comma_thousands(text)
-    found = [q for m in _numeric_matches(text) if (q := _numeric_quantity(text, m, comma_thousands))]
+    runs = _digit_runs(text)
+    comma_thousands = uses_comma_thousands(text, runs)
+    found = [q for m in _numeric_matches(text, runs) if (q := _numeric_quantity(text, m, comma_thousands))]
     found.extend(_word_quantities(text))
     found.sort(key=lambda q: (q.num_start, -q.end))
     out: list[Quantity] = []

@@ -54,6 +54,10 @@ _ITEM_WORDS = sorted(
 # Measures: "45km đường", "3.000m2 đất", "17ha", "10 nghìn mét hàng rào".
 _MEASURE = re.compile(r"(km2|km|m2|m²|m3|ha|mét|m|tấn|kg)(?![\wÀ-ỹ])", re.IGNORECASE)
 _MONEY = re.compile(r"(?:tỷ|tỉ|triệu|nghìn|ngàn)?\s*(đồng|USD|usd)(?![\wÀ-ỹ])")
+# What a match of each can start with (``\s`` aside for _MONEY: ``str.isspace``): asked before it
+# is tried ("" is in both: at the end of the text neither matches, and "" in a str is True).
+_MONEY_FIRST = "tnđUu"  # tỷ tỉ triệu, nghìn ngàn, đồng, USD, usd
+_MEASURE_FIRST = "kK\u212amMhHtT"  # k m h t and what ``re`` pairs with them case-blindly (the Kelvin sign)
 
 # Heads that never make a campaign statistic.
 # fmt: off
@@ -207,10 +211,11 @@ def read_item(
 ) -> ItemRead | None:
     """The item counted by a number ending at ``pos``: head noun in lower case."""
     p = _skip_space(text, pos)
-    m = _MONEY.match(text, p)
+    c = text[p : p + 1]
+    m = _MONEY.match(text, p) if c in _MONEY_FIRST or c.isspace() else None
     if m and m.start(1) - p <= 6:
         return ItemRead("đồng", p, m.end(), "đồng")
-    m = _MEASURE.match(text, p)
+    m = _MEASURE.match(text, p) if c in _MEASURE_FIRST else None
     if m:
         measure = m.group(1).lower().replace("m²", "m2")
         q = _skip_space(text, m.end())
@@ -404,21 +409,26 @@ def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int
     head = item.head
     if q.kind == "word" and (q.value < 2 or head not in _CORE_HEADS):
         return False  # "một bước", "hai tuyến": number words count only the campaign's own items
-    if head in _EXCLUDED_HEADS or (_MEASURE.fullmatch(item.item) and head != "đồng"):
+    if head in _EXCLUDED_HEADS or (
+        item.item[:1] in _MEASURE_FIRST and _MEASURE.fullmatch(item.item) and head != "đồng"
+    ):
         return False  # a bare measure ("khoảng 6 ha") does not say what was measured
     before = text[max(sentence[0], q.num_start - 30) : q.num_start]
     if q.approx is None and _decree_before(before):
         return False
-    if _CODE_AFTER.match(text[q.num_end : q.num_end + 6]):
+    code = text[q.num_end : q.num_end + 6]
+    if ("-" in code or "/" in code) and _CODE_AFTER.match(code):  # a code has its "-" or "/"
         return False
     after = text[item.end : item.end + 12]
     if head == "đồng" and compiled(r"\s*/").match(after):  # income per head per year: a general indicator
         return False
-    if head in ("tuổi",) or compiled(r"\s*tuổi").match(text[q.end : q.end + 8]):
+    age = text[q.end : q.end + 8]
+    if head in ("tuổi",) or ("tuổi" in age and compiled(r"\s*tuổi").match(age)):
         return False
-    if compiled(r"\s*(?:nói\s+trên|trên|này|đó|kể\s+trên)\s*(?:[,.;:]|$)").match(
-        text[item.end : item.end + 14]
-    ):
+    back = text[item.end : item.end + 14]  # each of the words holds "trên", "này" or "đó"
+    if ("trên" in back or "này" in back or "đó" in back) and compiled(
+        r"\s*(?:nói\s+trên|trên|này|đó|kể\s+trên)\s*(?:[,.;:]|$)"
+    ).match(back):
         return False  # "2 mô hình trên": points back to models already counted
     if head in _LOCALITY_HEADS and not q.percent:
         return _locality_count_is_stat(text, q, item, sentence)
@@ -537,7 +547,10 @@ def _blank(m: re.Match[str]) -> str:
 
 def _hits(segment: str) -> list[tuple[int, int, str]]:
     if _NOT_LOWER_SAFE.search(segment) is None:  # the same, case-blind matching made plain
-        return _hits_in_lowered(_NOT_ACTIONS_LOW.sub(_blank, segment.lower()))
+        low = segment.lower()
+        if any(w in low for w in _NOT_ACTIONS_NEEDS):  # else nothing to blank (a sub for nothing)
+            low = _NOT_ACTIONS_LOW.sub(_blank, low)
+        return _hits_in_lowered(low)
     segment = _NOT_ACTIONS_SCAN.sub(_blank, segment)
     # each alternative is one group a<i>, the outermost of its match: ``lastgroup`` names it
     return [
@@ -574,6 +587,10 @@ assert (
 )
 _ACTION_LOW = re.compile(_ACTION_RE_SCAN.pattern, _ACTION_RE_SCAN.flags & ~re.IGNORECASE)
 _NOT_ACTIONS_LOW = re.compile(_NOT_ACTIONS_SCAN.pattern, _NOT_ACTIONS_SCAN.flags & ~re.IGNORECASE)
+# Every match of ``_NOT_ACTIONS_LOW`` holds one of these words as they stand in its pattern
+# (its alternatives: "... thực hiện|triển khai ..." and "(đạt|có) thành tích|danh hiệu").
+_NOT_ACTIONS_NEEDS = ("thực hiện", "triển khai", "thành tích", "danh hiệu")
+assert all(w in _NOT_ACTIONS.pattern for w in _NOT_ACTIONS_NEEDS)
 
 
 def _first_of_run(segment: str, hits: list[tuple[int, int, str]], last: int) -> str:
@@ -611,7 +628,7 @@ def _raw_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int
     if item.head in ("hội nghị",) or item.head.startswith("cuộc"):
         return "held"
     tail = _tail(text, item.end, sentence[1])
-    if _FOR_AWARD.match(tail):
+    if any(d in tail for d in _DE) and _FOR_AWARD.match(tail):
         return "commended"  # "chọn được 40 tác phẩm xuất sắc để trao giải"
     after = _hits(tail)
     if after and compiled(
@@ -637,6 +654,10 @@ _FOR_AWARD = re.compile(
 )
 
 
+# "để" as ``re`` pairs its letters case-blindly ("đ"/"Đ", "ể"/"Ể"): every match of _FOR_AWARD holds one
+_DE = ("để", "Để", "đỂ", "ĐỂ")
+
+
 _CLAUSE_END = re.compile(
     r"[;.:(]|,(?!\s*(?:\d|" + _PAIR_NOUNS + r"))|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))"
 )
@@ -646,7 +667,8 @@ def _tail(text: str, start: int, sentence_end: int) -> str:
     """The words after an item up to its clause's end, with asides in parentheses blanked
     and coordinated figures skipped ("181 tập thể và 176 cá nhân đăng ký")."""
     seg = text[start : min(sentence_end, start + 90)]
-    seg = compiled(r"\([^()]{0,80}\)").sub(lambda m: " " * len(m.group(0)), seg)
+    if "(" in seg:  # else no aside to blank
+        seg = compiled(r"\([^()]{0,80}\)").sub(lambda m: " " * len(m.group(0)), seg)
     m = _CLAUSE_END.search(seg)
     return seg[: m.start()] if m else seg
 
@@ -665,11 +687,16 @@ _LEVEL_RE = [(re.compile(r"(?i)^[^,;.\d]{0,30}?(?<![\wÀ-ỹ])" + p), lv) for p,
 # a tail lower-cased without it is not searched with the pattern
 _LEVEL_NEEDS = ["cấp"] * (len(_LEVELS) - 1) + ["cơ "]
 assert all(n in p for n, (p, _lv) in zip(_LEVEL_NEEDS, _LEVELS, strict=True))
+_LEVEL_NEEDS_ANY = tuple(dict.fromkeys(_LEVEL_NEEDS))
 
 
 def read_level(text: str, item: ItemRead, sentence: tuple[int, int]) -> str | None:
     """The level named right after the item ("mô hình cấp huyện", "điển hình ở cơ sở")."""
     tail = text[item.end : min(sentence[1], item.end + 60)]
+    if "“" not in tail:  # no quote to take out (taking one out may join the letters of a needle)
+        low = tail.lower()
+        if not any(n in low for n in _LEVEL_NEEDS_ANY):
+            return None  # the tail cut short holds no pattern's needle either
     tail = compiled(r"\s(?:và|với)\s|[;(]").split(tail, maxsplit=1)[0]
     tail = compiled(r"“[^”]*”").sub("", tail)
     low = tail.lower()

@@ -487,3 +487,14 @@ def test_word_quantities_read_past_growing_windows(near: int) -> None:
     assert [text[q.num_start : q.num_end] for q in got] == [
         "một trăm hai mươi ba nghìn bốn trăm năm mươi sáu"
     ]
+
+
+def test_words_that_re_alone_reads_case_blind_are_no_qualifier_or_scale():
+    # "İ" matches "i" case-blindly in re, but lower-cases to "i̇": such a word used to raise
+    # KeyError and fail the whole article; now it is simply not a qualifier or scale word
+    (q,) = [q for q in find_quantities("Có dướİ 5 mô hình") if q.value == 5]
+    assert q.approx is None and q.start == q.num_start
+    (q,) = [q for q in find_quantities("Hỗ trợ 5 trİệu đồng") if q.value == 5]
+    assert q.scale is None and q.end == q.num_end
+    (q,) = [q for q in find_quantities("Có dưới 5 mô hình, 3 triệu đồng") if q.value == 5]
+    assert q.approx is not None and q.start < q.num_start
