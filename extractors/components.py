@@ -219,14 +219,21 @@ def _unit_fields(unit, ctx) -> tuple[str | None, str | None]:
     return unit.name, unit.province or province
 
 
-def _attach_context(doc: Doc):
+def _figure_context(doc: Doc):
+    """What attaching a figure or a name to its unit and period reads: text, sentences,
+    paragraphs, the unit context and its mentions."""
     text = doc_text(doc)
     sents = _sentences(doc)
     paras = attach.paragraphs_of(text)
     ctx = doc._.unit_context
     mentions = list(ctx.mentions) if ctx is not None else []
-    topics = attach.paragraph_topics(text, paras, mentions)
-    return text, sents, paras, ctx, mentions, topics
+    return text, sents, paras, ctx, mentions
+
+
+def _attach_context(doc: Doc):
+    """:func:`_figure_context` and the paragraphs' topics (model names' owners read them)."""
+    text, sents, paras, ctx, mentions = _figure_context(doc)
+    return text, sents, paras, ctx, mentions, attach.paragraph_topics(text, paras, mentions)
 
 
 @Language.component("dvk_models")
@@ -262,7 +269,7 @@ def models_component(doc: Doc) -> Doc:
 
 @Language.component("dvk_stats")
 def stats_component(doc: Doc) -> Doc:
-    text, sents, paras, ctx, mentions, topics = _attach_context(doc)
+    text, sents, paras, ctx, mentions = _figure_context(doc)  # figures take no paragraph topics
     main = ctx.main_unit if ctx is not None else None
     found = (
         stats.find_stats(text, sents, doc._.quantities or [], word_after=_word_after(doc))

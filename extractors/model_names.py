@@ -203,22 +203,26 @@ def _scopes_indexed(text: str, sentences: tuple[tuple[int, int], ...]) -> _Scope
 
 def _scopes_cached(text: str, sentences: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     base = sorted(sentences) if sentences else sentence_spans(text)
-    pieces: list[tuple[int, int]] = []
-    for s, e in base:
-        pos = s
-        nl = text.find("\n", s, e)  # the sentence cut at each line break
-        while nl >= 0:
-            pieces.append((pos, nl))
-            pos = nl + 1
-            nl = text.find("\n", pos, e)
-        pieces.append((pos, e))
+    find = text.find
     merged: list[tuple[int, int]] = []
-    for s, e in pieces:
-        if merged and _false_stop(text, merged[-1][0], merged[-1][1], s):
-            merged[-1] = (merged[-1][0], e)
+    for s, e in base:
+        # the sentence's first piece may continue the piece before (a false stop) ...
+        nl = find("\n", s, e)  # the sentence cut at each line break
+        first_end = e if nl < 0 else nl
+        # (a line break before the sentence, as there nearly always is, makes no false stop)
+        if merged and find("\n", merged[-1][1], s) < 0 and _false_stop(text, *merged[-1], s):
+            merged[-1] = (merged[-1][0], first_end)
         else:
-            merged.append((s, e))
+            merged.append((s, first_end))
+        # ... the pieces after its line breaks never do (a line break lies between): no test
+        while nl >= 0:
+            pos = nl + 1
+            nl = find("\n", pos, e)
+            merged.append((pos, e if nl < 0 else nl))
     return tuple((s, e) for s, e in merged if e > s)
+
+
+_BEFORE_FALSE_STOP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐp")
 
 
 def _false_stop(text: str, prev_start: int, prev_end: int, start: int) -> bool:
@@ -231,6 +235,10 @@ def _false_stop(text: str, prev_start: int, prev_end: int, start: int) -> bool:
     while end > prev_start and text[end - 1].isspace():  # what ``str.rstrip`` strips
         end -= 1
     if end <= prev_start or text[end - 1] != ".":  # what the pattern needs: a stop, then only white space
+        return False
+    # and before the stop, a capital of "[A-ZĐ]{1,3}" or the "P"/"p" of "TP"/"Tp" (most stops
+    # follow a word in lower case or a number)
+    if end - 2 < prev_start or text[end - 2] not in _BEFORE_FALSE_STOP:
         return False
     prev = text[prev_start:prev_end]
     stop = end - 1 - prev_start
@@ -282,6 +290,18 @@ def _positions(text: str, chars: str) -> list[int]:
         while i >= 0:
             out.append(i)
             i = text.find(ch, i + 1)
+    out.sort()
+    return out
+
+
+def _positions_in(text: str, chars: str, start: int, end: int) -> list[int]:
+    """:func:`_positions` within text[start:end]."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch, start, end)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1, end)
     out.sort()
     return out
 
@@ -451,7 +471,24 @@ def is_campaign_name(name: str) -> bool:
                 words, changed = words[: -len(q)], True
     key = _CAMPAIGN_TAIL.sub("", " ".join(words))
     # the distance is at least the difference in length: far longer or shorter keys need no table
-    return len(key) >= 8 and abs(len(key) - len(_CAMPAIGN)) <= 2 and _edit_distance(key, _CAMPAIGN) <= 2
+    return len(key) >= 8 and abs(len(key) - len(_CAMPAIGN)) <= 2 and _within_edits(key, _CAMPAIGN, 2)
+
+
+def _within_edits(a: str, b: str, most: int) -> bool:
+    """``_edit_distance(a, b) <= most``: equal strings (the campaign's name as written, nearly
+    always) need no table, and the table stops at a row all over ``most`` (no row after it has
+    a smaller value: each cell is at least the smallest of the row above)."""
+    if a == b:
+        return True
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > most:
+            return False
+        prev = cur
+    return prev[-1] <= most
 
 
 # Movements of national scope and army emulation titles that articles quote beside the models: a name
@@ -563,6 +600,7 @@ def _is_saying(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)  # a pure function of the name, asked again for each mention of it
 def _name_rejected(name: str, direct: bool = False) -> bool:
     """What the name alone shows not to be a model (``direct``: a cue noun stands right before it)."""
     key = _name_key(name)
@@ -661,6 +699,8 @@ def _masked_pieces(text: str, near: tuple[_Quote, ...], start: int, end: int) ->
 
 def _direct_cue(prefix: str) -> str | None:
     """The cue noun right before a quote, past a few words of description; "cách làm" only opens lists."""
+    if not any(noun in prefix for noun in CUE_NOUNS):  # (most prefixes) no cue noun to search for
+        return None
     m = _DIRECT_CUE.search(prefix)
     return m.group(1) if m and m.group(1) != "cách làm" else None
 
@@ -693,7 +733,8 @@ def _list_cue(masked_before: str) -> str | None:
     return None
 
 
-_MOVEMENT_NOUN = re.compile(r"phong trào|cuộc vận động|hội thi|cuộc thi")
+_MOVEMENT_NOUNS = ("phong trào", "cuộc vận động", "hội thi", "cuộc thi")
+_MOVEMENT_NOUN = re.compile("|".join(_MOVEMENT_NOUNS))
 _GOVERNED = re.compile(r"gắn với|trong|của|thuộc|tham gia|hưởng ứng|thực hiện|theo|từ")
 
 
@@ -708,6 +749,10 @@ def _movement_list(masked_before: str) -> bool:
     whose examples are models, so it does not count.
     """
     s = " ".join(masked_before.split())
+    if not any(noun in s for noun in _MOVEMENT_NOUNS):
+        # (most sentences) no movement noun to find in the clause, a stretch of ``s`` with
+        # "phong trào … dân vận khéo" blanked, which only "phong trào" in ``s`` can start
+        return False
     marker = _last_match(compiled(r"\bnhư\b|:"), s)
     if marker is not None:
         end = marker.start()
@@ -749,7 +794,7 @@ def find_model_names(text: str, sentences: Sequence[tuple[int, int]]) -> list[Mo
         between = text[prev.end : q.start] if prev else None
         cue = _quote_cue(text, scopes, quotes, q)
         # "phong trào “A”, “B” và “C”": coordinated items share their head; ";" starts a new item
-        coordinated = between is not None and _SEPARATOR.match(between) and cue in (None, "list")
+        coordinated = between is not None and cue in (None, "list") and _SEPARATOR.match(between)
         if coordinated and inherited and (inherited != "reject" or ";" not in between):
             cue = inherited
         if cue is None and last_model is not None and _next_item(text, scopes, last_model, q):
@@ -759,7 +804,7 @@ def find_model_names(text: str, sentences: Sequence[tuple[int, int]]) -> list[Mo
         if cue in (None, "reject"):
             continue
         name = " ".join(text[q.name_start : q.name_end].split())
-        if _name_rejected(name, direct=cue in CUE_NOUNS) or _name_key(name) in movements:
+        if _name_rejected(name, direct=cue in CUE_NOUNS) or (movements and _name_key(name) in movements):
             continue
         found.append(_mention(text, q, name, cue))
         last_model = q
@@ -778,18 +823,23 @@ def _next_item(text: str, scopes: _Scopes, last: _Quote, q: _Quote) -> bool:
 def _quote_cue(text: str, scopes: _Scopes, quotes: _Quotes, q: _Quote) -> str | None:
     """Why this quote would be a model ("mô hình", "list", "caption", …), "reject", or None."""
     s_start, _ = scopes.at(q.start)
-    line_start = text.rfind("\n", 0, q.start) + 1
-    prefix_raw = text[max(s_start, q.start - 120) : q.start]
-    prefix = _fold(_masked(text, quotes, max(s_start, q.start - 120), q.start)).replace(_CAMPAIGN, "dvk")
+    window = max(s_start, q.start - 120)
+    prefix_raw = text[window : q.start]
+    if _number_ends(prefix_raw):  # (the cheapest test first)
+        return "reject"
     folded_raw = _fold(prefix_raw)
-    if _head_ends(_REJECT_BEFORE, _REJECT_WIDTH, folded_raw) or _number_ends(prefix_raw):
+    if _head_ends(_REJECT_BEFORE, _REJECT_WIDTH, folded_raw):
         return "reject"
     if _head_ends(_SPEECH_BEFORE, _SPEECH_WIDTH, folded_raw) or _speech_after(
         _fold(text[q.end : q.end + 70])
     ):
         return "reject"
+    # the sentence before the quote, masked once (a rejected quote needs none): its last 120
+    # characters are the masked prefix (masking changes each character by the quotes over it)
+    before = None
     if q.kind != "orphan":
-        cue = _direct_cue(prefix)
+        before = _masked(text, quotes, s_start, q.start)
+        cue = _direct_cue(_fold(before[window - s_start :]).replace(_CAMPAIGN, "dvk"))
         if cue:
             return cue
     if q.kind == "single":
@@ -798,13 +848,14 @@ def _quote_cue(text: str, scopes: _Scopes, quotes: _Quotes, q: _Quote) -> str | 
     m = _POST_CUE.match(after)
     if m:
         return m.group(1)
-    masked_before = _fold(_masked(text, quotes, s_start, q.start))
+    masked_before = _fold(_masked(text, quotes, s_start, q.start) if before is None else before)
     if _list_cue(masked_before) and not _movement_list(masked_before):
         return "list"
     if _LIST_OPENER.match(masked_before) and not _movement_list(masked_before):
         previous = _previous_sentence(text, scopes.items, s_start)
         if previous and _CUE_WORD.search(_fold(_masked(text, quotes, *previous))):
             return "list"
+    line_start = text.rfind("\n", 0, q.start) + 1
     if q.kind == "closed" and not text[line_start : q.start].strip() and _is_caption(text, q):
         return "caption"
     return None
@@ -830,10 +881,31 @@ def _is_caption(text: str, q: _Quote) -> bool:
     return bool(compiled(r"\s*(?:tại|ở)\s+\w").match(text[q.end : q.end + 20]))
 
 
+def _may_end_movement_head(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], folded, may end with a movement head ("phong trào", "… thi đua",
+    "cuộc vận động", "hội thi") then white space and ":" (what :func:`_movement_names` looks for).
+
+    The head's last letter (o, a, g, i) is then the folded text's last character that is neither
+    white space nor ":".  The text's own last such character, when it is an ASCII one, is that
+    character, lower-cased: NFC composes no ASCII character with the one before, nor white space
+    with one, and tone marks move only onto an "o"/"u" before a marked vowel.  So a text ending in
+    an ASCII character other than these four letters (most: "mô hình", "giải pháp") cannot.
+    """
+    i = end
+    while i > start and (text[i - 1].isspace() or text[i - 1] == ":"):
+        i -= 1
+    if i == start:  # only white space and ":", which no folding turns into letters
+        return False
+    last = text[i - 1]
+    return not last.isascii() or last in "oagiOAGI"
+
+
 def _movement_names(text: str, quotes: _Quotes) -> set[str]:
     """Names the article introduces as a movement, drive or contest somewhere."""
     out: set[str] = set()
     for q in quotes.items:
+        if not _may_end_movement_head(text, max(0, q.start - 40), q.start):
+            continue
         before = _fold(text[max(0, q.start - 40) : q.start])
         if compiled(r"(?:phong trào(?: thi đua)?|cuộc vận động|hội thi)\s*:?\s*$").search(before):
             out.add(_name_key(text[q.name_start : q.name_end]))
@@ -1026,11 +1098,60 @@ def _may_list(sentence: str) -> bool:
     return any(w in low for w in _LIST_WORDS) and any(w in low for w in _CUE_WORDS)
 
 
+def _may_lists(text: str, scopes: Sequence[tuple[int, int]]) -> list[bool]:
+    """``[_may_list(text[s:e]) for s, e in scopes]``, the words looked for once in the whole text.
+
+    When ``str.lower`` turns each character of the text into one, regardless of the others
+    (no "İ", which turns into two, nor "Σ", which turns into "ς" at a word's end), the lower-cased
+    sentence is the sentence's stretch of the lower-cased text; with the quotation marks made
+    spaces there too, a word is in the sentence when one of its occurrences in the text lies
+    within the sentence's stretch.  A sentence that is not NFC (never in a cleaned text) is
+    read alone, as :func:`_may_list` reads it (normalising it first).
+    """
+    low = text.lower()
+    if len(low) != len(text) or "\u03a3" in text:
+        return [_may_list(text[s:e]) for s, e in scopes]
+    for mark in _QUOTES:  # what ``_RE_QUOTES.sub(" ", …)`` does
+        low = low.replace(mark, " ")
+    # the list words first, by their (few) occurrences; the model nouns (many) only in the few
+    # sentences that hold one
+    lists = _occurrences(low, _LIST_WORDS)
+    return [
+        _may_list(text[s:e])
+        if not unicodedata.is_normalized("NFC", text[s:e])
+        else _occurs_within(lists, s, e) and any(w in low[s:e] for w in _CUE_WORDS)
+        for s, e in scopes
+    ]
+
+
+def _occurrences(low: str, words: Sequence[str]) -> tuple[list[int], list[int]]:
+    """The starts of every occurrence of any of ``words`` in ``low``, sorted, and for each, the
+    least end of the occurrences from it on (what :func:`_occurs_within` needs)."""
+    spans: list[tuple[int, int]] = []
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            spans.append((i, i + len(w)))
+            i = low.find(w, i + 1)
+    spans.sort()
+    least_ends = list(accumulate(reversed([e for _, e in spans]), min))
+    least_ends.reverse()
+    return [s for s, _ in spans], least_ends
+
+
+def _occurs_within(occurrences: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """An occurrence lies within low[start:end]: of those starting at ``start`` or later, the
+    one ending first ends by ``end``."""
+    starts, least_ends = occurrences
+    k = bisect_left(starts, start)
+    return k < len(starts) and least_ends[k] <= end
+
+
 def _list_titles(text: str, scopes: _Scopes, quotes: _Quotes) -> list[ModelMention]:
     """Unquoted capitalised titles in a list announced by "như" after a model noun."""
     out: list[ModelMention] = []
-    for s_start, s_end in scopes.items:
-        if not _may_list(text[s_start:s_end]):
+    for (s_start, s_end), may in zip(scopes.items, _may_lists(text, scopes.items), strict=True):
+        if not may:
             continue
         masked = _masked(text, quotes, s_start, s_end)
         folded = _fold(masked)
@@ -1117,16 +1238,14 @@ def _titles_in(text: str, quotes: _Quotes, start: int, end: int) -> list[ModelMe
 
 def _list_items(text: str, quotes: _Quotes, start: int, end: int) -> list[tuple[int, int]]:
     """Split text[start:end] at "," and ";" outside quotes and brackets."""
-    inside = [False] * (end - start)
-    for q in quotes.overlapping(start, end):
-        for i in range(max(q.start, start), min(q.end, end)):
-            inside[i - start] = True
+    quoted = [(max(q.start, start), min(q.end, end)) for q in quotes.overlapping(start, end)]
     items: list[tuple[int, int]] = []
     depth, pos = 0, start
-    for i in range(start, end):
-        ch = text[i]
-        if inside[i - start]:
+    # only the brackets and separators matter: read at their offsets, not character by character
+    for i in _positions_in(text, "(),;", start, end):
+        if any(a <= i < b for a, b in quoted):
             continue
+        ch = text[i]
         if ch == "(":
             depth += 1
         elif ch == ")":

@@ -254,7 +254,8 @@ def _started(rx: re.Pattern[str], segment: str, starts: list[int]) -> Iterator[r
 
 
 def _word_starts(low: str, words: tuple[str, ...], cache: dict[str, list[int]]) -> list[int]:
-    """Every offset in ``low`` where one of ``words`` starts, sorted."""
+    """Every offset in ``low`` where one of ``words`` starts, sorted (not to be changed: a list
+    may be the cache's own)."""
     out: set[int] = set()
     for w in words:
         found = cache.get(w)
@@ -265,6 +266,8 @@ def _word_starts(low: str, words: tuple[str, ...], cache: dict[str, list[int]]) 
                 found.append(i)
                 i = low.find(w, i + 1)
             cache[w] = found
+        if len(words) == 1:  # one word (half the patterns): its offsets, found in order, are the answer
+            return found
         out.update(found)
     return sorted(out)
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from corpus.normalize import fold_tone_marks
 from extractors import domains as dm
 from extractors import model_names as mn
+from extractors import periods as pe
 
 _WORDS = [
     *("mô hình", "Mô hình", "điển hình", "giải pháp", "cách làm", "như", "gồm", "phong trào", "hội thi"),
@@ -444,3 +445,186 @@ def test_old_forms_on_dev_articles() -> None:
                 )
         for s, e in sentences:
             _word_patterns_agree(dm._fold.__wrapped__(text[s:e]))
+
+
+# --- session 7: fewer scans per quote and per sentence (old forms kept as references) -------------
+
+
+def _old_movement_list(masked_before: str) -> bool:
+    s = " ".join(masked_before.split())
+    marker = mn._last_match(re.compile(r"\bnhư\b|:"), s)
+    if marker is not None:
+        end = marker.start()
+        begin = max(s.rfind(ch, 0, end) for ch in ";.…")
+        clause = s[begin + 1 : end]
+    else:
+        clause = s[-80:]
+    clause = re.sub(r"phong trào(?: thi đua)? dân vận khéo", " ", clause)
+    movement = mn._last_match(mn._MOVEMENT_NOUN, clause)
+    if movement is None:
+        return False
+    cue = mn._last_match(mn._CUE_WORD, clause)
+    if cue is None:
+        return True
+    if cue.start() > movement.start():
+        return False
+    between = clause[cue.end() : movement.start()]
+    return bool(mn._GOVERNED.search(between)) or not re.search(r",|\bvà\b|\bhoặc\b", between)
+
+
+def _old_direct_cue(prefix: str) -> str | None:
+    m = mn._DIRECT_CUE.search(prefix)
+    return m.group(1) if m and m.group(1) != "cách làm" else None
+
+
+def _old_movement_names(text: str, quotes: mn._Quotes) -> set[str]:
+    out: set[str] = set()
+    for q in quotes.items:
+        before = mn._fold(text[max(0, q.start - 40) : q.start])
+        if re.search(r"(?:phong trào(?: thi đua)?|cuộc vận động|hội thi)\s*:?\s*$", before):
+            out.add(mn._name_key(text[q.name_start : q.name_end]))
+    return out
+
+
+def _old_quote_cue(text: str, scopes: mn._Scopes, quotes: mn._Quotes, q: mn._Quote) -> str | None:
+    s_start, _ = scopes.at(q.start)
+    line_start = text.rfind("\n", 0, q.start) + 1
+    prefix_raw = text[max(s_start, q.start - 120) : q.start]
+    prefix = mn._fold(mn._masked(text, quotes, max(s_start, q.start - 120), q.start)).replace(
+        mn._CAMPAIGN, "dvk"
+    )
+    folded_raw = mn._fold(prefix_raw)
+    if mn._head_ends(mn._REJECT_BEFORE, mn._REJECT_WIDTH, folded_raw) or mn._number_ends(prefix_raw):
+        return "reject"
+    if mn._head_ends(mn._SPEECH_BEFORE, mn._SPEECH_WIDTH, folded_raw) or mn._speech_after(
+        mn._fold(text[q.end : q.end + 70])
+    ):
+        return "reject"
+    if q.kind != "orphan":
+        cue = _old_direct_cue(prefix)
+        if cue:
+            return cue
+    if q.kind == "single":
+        return None
+    after = mn._fold(text[q.end : q.end + 40])
+    m = mn._POST_CUE.match(after)
+    if m:
+        return m.group(1)
+    masked_before = mn._fold(mn._masked(text, quotes, s_start, q.start))
+    if mn._list_cue(masked_before) and not _old_movement_list(masked_before):
+        return "list"
+    if mn._LIST_OPENER.match(masked_before) and not _old_movement_list(masked_before):
+        previous = mn._previous_sentence(text, scopes.items, s_start)
+        if previous and mn._CUE_WORD.search(mn._fold(mn._masked(text, quotes, *previous))):
+            return "list"
+    if q.kind == "closed" and not text[line_start : q.start].strip() and mn._is_caption(text, q):
+        return "caption"
+    return None
+
+
+def _old_may_list(sentence: str) -> bool:
+    if not unicodedata.is_normalized("NFC", sentence):
+        sentence = unicodedata.normalize("NFC", sentence)
+    low = mn._RE_QUOTES.sub(" ", sentence.lower())
+    return any(w in low for w in mn._LIST_WORDS) and any(w in low for w in mn._CUE_WORDS)
+
+
+def _old_list_items(text: str, quotes: mn._Quotes, start: int, end: int) -> list[tuple[int, int]]:
+    inside = [False] * (end - start)
+    for q in quotes.overlapping(start, end):
+        for i in range(max(q.start, start), min(q.end, end)):
+            inside[i - start] = True
+    items: list[tuple[int, int]] = []
+    depth, pos = 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if inside[i - start]:
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in ",;" and depth == 0:
+            items.append((pos, i))
+            pos = i + 1
+    items.append((pos, end))
+    return [(s, e) for s, e in items if text[s:e].strip()]
+
+
+def _old_word_starts(low: str, words: tuple[str, ...], cache: dict[str, list[int]]) -> list[int]:
+    out: set[int] = set()
+    for w in words:
+        found = cache.get(w)
+        if found is None:
+            found = []
+            i = low.find(w)
+            while i >= 0:
+                found.append(i)
+                i = low.find(w, i + 1)
+            cache[w] = found
+        out.update(found)
+    return sorted(out)
+
+
+def _session7_forms_agree(text: str, sentences: tuple[tuple[int, int], ...]) -> None:
+    scopes = mn._scopes_indexed.__wrapped__(text, sentences)
+    quotes = mn._quote_index.__wrapped__(text)
+    for q in quotes.items:
+        assert mn._quote_cue(text, scopes, quotes, q) == _old_quote_cue(text, scopes, quotes, q)
+        masked = mn._fold(mn._masked(text, quotes, scopes.at(q.start)[0], q.start))
+        assert mn._movement_list(masked) == _old_movement_list(masked)
+        for start in (max(0, q.start - 40), max(0, q.start - 120), 0):
+            prefix = mn._fold(mn._masked(text, quotes, start, q.start))
+            assert mn._direct_cue(prefix) == _old_direct_cue(prefix)
+    assert mn._movement_names(text, quotes) == _old_movement_names(text, quotes)
+    assert mn._may_lists(text, scopes.items) == [_old_may_list(text[s:e]) for s, e in scopes.items]
+    spans = [*scopes.items, *sentences, (0, len(text))]
+    assert mn._may_lists(text, spans) == [_old_may_list(text[s:e]) for s, e in spans]
+    for s, e in spans:
+        assert mn._list_items(text, quotes, s, e) == _old_list_items(text, quotes, s, e)
+    low = text.lower()
+    new_cache: dict[str, list[int]] = {}
+    old_cache: dict[str, list[int]] = {}
+    for words in pe._START_SPELLINGS:
+        if words is not None:
+            assert pe._word_starts(low, words, new_cache) == _old_word_starts(low, words, old_cache)
+
+
+_S7_PIECES = [
+    *("phong trào", "Phong trào thi đua", "cuộc vận động", "hội thi", "như", "như:", "gồm", ":", ";", "…"),
+    *("mô hình", "cách làm", "dân vận khéo", "Dân vận khéo", "và", "hoặc", "của", "trong", "gắn với", ","),
+    *("“", "”", "″", "'", "‘", "’", "(", ")", "\n", " ", "  ", ". ", "TP. ", "Ông A. ", "A", "xã Y", "12"),
+    *("hoà", "thuỷ", "toả", "ΣΑΣ", "İ", "e\u0301", "nhà văn hóa", "tổ chức", "nói", "Tiêu biểu là", "năm"),
+    *("trong năm qua", "từ năm 2020 đến nay", "quý II/2024", "sſu", "ıi"),
+]
+_s7_texts = st.lists(st.sampled_from(_S7_PIECES), min_size=1, max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(_s7_texts, _quote_texts, texts),
+    st.lists(st.tuples(st.integers(0, 120), st.integers(0, 120)), max_size=8),
+)
+@example("Các mô hình, như: “Nhà sạch, vườn đẹp”; phong trào “Ngày thứ Bảy”, Tổ (A, B); C", [])
+@example("cách làmô hình, như: A; B", [(0, 6), (6, 20)])
+@example("ΣΑΣ mô hình: A, B", [])
+@example("mô hình “A b c” (Hội X). TP. Huế như “D e f”", [(0, 23), (24, 28), (28, 44)])
+def test_session7_forms_as_old(text: str, sentences: list[tuple[int, int]]) -> None:
+    spans = tuple((min(a, len(text)), min(b, len(text))) for a, b in sentences)
+    _session7_forms_agree(text, spans)
+    _session7_forms_agree(text, ())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="dân vậkhéo x", max_size=16), st.text(alphabet="abc", max_size=6), st.integers(0, 3))
+@example("dân vận khéo", "", 2)
+@example("dân vận khéoab", "", 2)
+def test_within_edits_as_edit_distance(a: str, b: str, most: int) -> None:
+    for x, y in ((a, mn._CAMPAIGN), (a, b), (b, a)):
+        assert mn._within_edits(x, y, most) == (mn._edit_distance(x, y) <= most)
+
+
+def test_session7_forms_on_dev_articles() -> None:
+    for text in _dev_texts():
+        _session7_forms_agree(text, tuple(mn.sentence_spans(text)))
+        _session7_forms_agree(text, ())
