@@ -390,9 +390,10 @@ def _positional_reducer(cls: type):
     ``__init__`` or keyword-only, a ``__post_init__``)."""
     if not is_dataclass(cls) or not cls.__dataclass_params__.init or hasattr(cls, "__post_init__"):  # type: ignore[attr-defined]
         return None
-    names = [f.name for f in fields(cls)]
-    if any(not f.init or f.kw_only for f in fields(cls)):
+    declared = fields(cls)
+    if any(not f.init or f.kw_only for f in declared):
         return None
+    names = [f.name for f in declared]
     if not names:
         return lambda obj: (cls, ())
     get = attrgetter(*names)

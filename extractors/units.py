@@ -246,18 +246,6 @@ def _kept_run(text: str, s: int, name: str, quotes: list[tuple[int, int]]) -> bo
     return not _honorific_before(text[max(0, s - 12) : s].lower())
 
 
-def _untyped_runs(text: str, limit: int) -> tuple[tuple[int, int, tuple[str, ...], str, str], ...]:
-    """The runs of capitalised words before ``limit`` that may be untyped names, whatever the
-    candidates: (start, end, words, name, folded name), lead words dropped, none in quotation
-    marks, none a province, a newspaper's name or a person's."""
-    quotes = quote_spans(text)
-    return tuple(
-        (s, e, tuple(name.split(" ")), name, fold(name))
-        for s, e, name in _capitalised_runs(text, limit)
-        if _kept_run(text, s, name, quotes)
-    )
-
-
 def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limit: int) -> list[Cand]:
     """Names written without a type word that the article (or the gazetteer) identifies.
 
@@ -281,8 +269,8 @@ def _untyped_candidates(text: str, cands: list[Cand], province: str | None, limi
     ward_index: dict[str, gz.Place] | None = None  # built (or found: it is kept) when a run first needs it
     out: list[Cand] = []
     quotes = quote_spans(text)
-    # the cheap tests first: most runs are one word that no typed name matches (:func:`_untyped_runs`
-    # gives the runs that pass _kept_run; which are tried first changes nothing)
+    # the cheap tests first: most runs are one word that no typed name matches (whether a run
+    # passes _kept_run before or after them changes nothing)
     for s, e, name in _capitalised_runs(text, limit):
         if taken.find(1, s, e) >= 0:
             continue

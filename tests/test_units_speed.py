@@ -354,8 +354,15 @@ def _old_media_before(text: str, pos: int) -> bool:
 @given(articles | _WORDS_BEFORE)
 @example("Báo Lai Châu\nĐài PT-TH Tam Đường, ông Lò Văn A và Truyền hình Hòa Vang: Tại Huyện Xã")
 def test_untyped_runs_and_media_before(text: str) -> None:
+    # the runs _untyped_candidates tries: the capitalised runs that _kept_run keeps
+    quotes = ug.quote_spans(text)
     for limit in (len(text), len(text) // 2):
-        assert u._untyped_runs(text, limit) == _old_untyped_runs(text, limit)
+        kept = tuple(
+            (s, e, tuple(name.split(" ")), name, u.fold(name))
+            for s, e, name in u._capitalised_runs(text, limit)
+            if u._kept_run(text, s, name, quotes)
+        )
+        assert kept == _old_untyped_runs(text, limit)
     for pos in range(len(text) + 1):
         assert ug.media_before(text, pos) == _old_media_before(text, pos)
 
