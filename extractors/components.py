@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -362,12 +363,13 @@ def _word_after(doc: Doc):
     tokens = doc.user_data.get("dvk_tokens")  # (start, end[, text]): extractors.document
     if tokens is None:
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
-    starts = [t[0] for t in tokens]  # in text order
     text = doc_text(doc)
 
     def word_after(pos: int) -> tuple[str, int] | None:
-        i = bisect_left(starts, pos)
-        if i == len(starts) or starts[i] != pos:
+        # the tokens are in text order: bisected on their starts (a few figures ask, so no list
+        # of every start is built for them)
+        i = bisect_left(tokens, pos, key=_token_start)
+        if i == len(tokens) or tokens[i][0] != pos:
             return None
         end = tokens[i][1]
         word = text[pos:end]
@@ -376,6 +378,9 @@ def _word_after(doc: Doc):
         return word, end
 
     return word_after
+
+
+_token_start = itemgetter(0)
 
 
 def unit_records(doc: Doc) -> list[UnitRecord]:

@@ -542,14 +542,17 @@ def _field_mentions(sentence: str) -> list[tuple[int, int, str]]:
 def _field_mentions_cached(sentence: str) -> tuple[tuple[int, int, str], ...]:
     s = _fold(sentence)
     found: list[tuple[int, int, str]] = []
-    for m in _SOCIO_ECONOMIC.finditer(s):
-        if _is_stated(s, m.start()):
-            found += [(m.start(), m.end(), ECO), (m.start(), m.end(), CUL)]
-    s = _SOCIO_ECONOMIC.sub(lambda m: "\x00" * len(m.group(0)), s)
-    taken = [False] * len(s)
+    if "kinh tế" in s:  # (every match holds it: with none, nothing to find or blank)
+        for m in _SOCIO_ECONOMIC.finditer(s):
+            if _is_stated(s, m.start()):
+                found += [(m.start(), m.end(), ECO), (m.start(), m.end(), CUL)]
+        s = _SOCIO_ECONOMIC.sub(lambda m: "\x00" * len(m.group(0)), s)
+    taken: list[bool] = []  # made at the first field name found (most sentences name none)
     for name, pattern, field in _field_names():
         if name not in s:
             continue
+        if not taken:
+            taken = [False] * len(s)
         for m in pattern.finditer(s):
             if any(taken[m.start() : m.end()]):
                 continue

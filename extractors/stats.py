@@ -561,11 +561,80 @@ def _hits(segment: str) -> list[tuple[int, int, str]]:
 
 
 def _hits_in_lowered(low: str) -> list[tuple[int, int, str]]:
-    return [
-        (m.start(), m.end(), _ACTIONS[int(m.lastgroup[1:])][1])
-        for m in _ACTION_LOW.finditer(low)
-        if m.group(m.lastgroup)
-    ]
+    # every alternative matches a word or more: each match is one hit (``_ACTION_LOW``'s)
+    return [(m.start(), m.end(), _LOW_ACTION_OF[m.lastindex]) for m in _ACTION_BY_LETTER.finditer(low)]
+
+
+def _split_top(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level (outside any parentheses)."""
+    assert not re.search(r"\\[^sw]|\[", pattern), pattern  # no escaped "(", "|" nor a class to skip
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(pattern):
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def _closing(pattern: str, open_at: int) -> int:
+    """The offset of the parenthesis closing the one at ``open_at``."""
+    depth = 0
+    for i in range(open_at, len(pattern)):
+        depth += (pattern[i] == "(") - (pattern[i] == ")")
+        if depth == 0:
+            return i
+    raise ValueError(pattern)  # pragma: no cover
+
+
+def _letter_alternatives(pattern: str) -> list[str]:
+    """``pattern``'s alternatives in the order ``re`` tries them, each starting with a letter:
+    a group around alternatives is opened ("(?:a|b)" tries "a" then "b"), and an optional group
+    in front, greedy, is tried first with ("(?:x\\s+)?(?:a|b)": "x\\s+(?:a|b)", then "a", "b")."""
+    out: list[str] = []
+    for alt in _split_top(pattern):
+        if alt.startswith("(?:"):
+            close = _closing(alt, 0)
+            inner, rest = alt[3:close], alt[close + 1 :]
+            if rest == "":
+                out += _letter_alternatives(inner)
+                continue
+            if rest.startswith("?") and rest[1:].startswith("(?:") and _closing(rest, 1) == len(rest) - 1:
+                out += [inner + rest[1:], *_letter_alternatives(rest[1:])]
+                continue
+            raise ValueError(alt)  # pragma: no cover - a shape the verbs do not have
+        out.append(alt)
+    assert all(a[:1].isalpha() for a in out), out
+    return out
+
+
+def _by_first_letter() -> tuple[re.Pattern[str], dict[int, str]]:
+    """``_ACTION_LOW`` with its alternatives grouped by their first letter: the same matches.
+
+    At each position ``re`` tries the verbs in order and takes the first that matches; only those
+    starting with the letter there can, so trying just them, in the same order, changes nothing.
+    A pattern opening with one literal per branch lets ``re`` skip to those letters (with a
+    look-ahead in front, as ``with_first_chars`` gives, it tries every character), and a branch
+    is entered only at its letter (each verb group was entered everywhere).  Each verb ends
+    with an empty group whose number says its action (``lastindex``)."""
+    word = "[\\wÀ-ỹ]"
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    for pat, action in _ACTIONS:
+        assert re.compile(pat).groups == 0, pat  # the empty groups are the only ones
+        for alt in _letter_alternatives(pat):
+            buckets.setdefault(alt[0], []).append((alt[1:], action))
+    action_of: dict[int, str] = {}
+    branches = []
+    for letter, alts in buckets.items():
+        rests = []
+        for rest, action in alts:
+            action_of[len(action_of) + 1] = action
+            rests.append(f"{rest}(?!{word})()")
+        branches.append(f"{re.escape(letter)}(?<!{word}{re.escape(letter)})(?:{'|'.join(rests)})")
+    return re.compile("|".join(branches)), action_of
+
+
+_ACTION_BY_LETTER, _LOW_ACTION_OF = _by_first_letter()
 
 
 def _vietnamese_letters() -> str:
@@ -630,14 +699,19 @@ def _raw_action(text: str, q: Quantity, item: ItemRead, sentence: tuple[int, int
     tail = _tail(text, item.end, sentence[1])
     if any(d in tail for d in _DE) and _FOR_AWARD.match(tail):
         return "commended"  # "chọn được 40 tác phẩm xuất sắc để trao giải"
-    after = _hits(tail)
-    if after and compiled(
-        r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)"
-    ).match(tail):
-        return after[0][2]
+    # the verbs after the item are read only when they are asked for (both scans are pure)
+    after = None
+    if compiled(r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)").match(
+        tail
+    ):
+        after = _hits(tail)
+        if after:
+            return after[0][2]
     hits = _hits(before)
     if hits:
         return _first_of_run(before, hits, len(hits) - 1)
+    if after is None:
+        after = _hits(tail)
     if after:
         return after[0][2]
     return None

@@ -8,14 +8,19 @@ letters ``re`` matches case-blindly in ways ``str.lower`` does not (``ı``, ``ſ
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import astuple
+from types import SimpleNamespace
 
+import pytest
 from devtexts import dev_texts
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractors import attach as at
+from extractors import components
+from extractors import domains as dm
 from extractors import numbers as nu
 from extractors import periods as pe
 from extractors import stats as stx
@@ -967,3 +972,169 @@ def test_paragraphs_match_old_form(text: str) -> None:
     assert first == _old_paragraphs_of(text)
     first.append((-1, -1))  # each caller's list is its own: changing one leaves the next as it was
     assert at.paragraphs_of(text) == _old_paragraphs_of(text)
+
+
+# --- session 8: the verbs by first letter, verbs after the item read when asked, word lookup ----
+
+
+def _old_hits_in_lowered(low: str) -> list[tuple[int, int, str]]:
+    return [
+        (m.start(), m.end(), stx._ACTIONS[int(m.lastgroup[1:])][1])
+        for m in stx._ACTION_LOW.finditer(low)
+        if m.group(m.lastgroup)
+    ]
+
+
+def _lowered_hits_agree(text: str, step: int = 1) -> None:
+    low = text.lower()
+    assert stx._hits_in_lowered(low) == _old_hits_in_lowered(low)
+    for i in range(0, len(low), step):
+        for seg in (low[i : i + 90], low[i : i + 9]):
+            assert stx._hits_in_lowered(seg) == _old_hits_in_lowered(seg)
+
+
+@settings(max_examples=600, deadline=None)
+@given(verb_texts)
+@example("tổ chức  tuyên dương, tổ chức khen; đạt giải và nhận giải thưởng xây")
+@example("xđạt chuẩn, đăng ký  xây dựng; đạt, đạtx, tổ chứcx, _làm, 5làm")
+def test_hits_by_first_letter_match_old_form(text: str) -> None:
+    _lowered_hits_agree(text)
+
+
+def test_hits_by_first_letter_match_old_form_on_dev_articles() -> None:
+    for text in _dev_texts():
+        _lowered_hits_agree(text, step=5)
+
+
+def test_letter_alternatives_keep_the_order_re_tries() -> None:
+    assert stx._letter_alternatives(r"ab|c(?:d|e)?|f") == ["ab", "c(?:d|e)?", "f"]
+    with pytest.raises(ValueError):  # a group with more after it than a group: not a shape it opens
+        stx._letter_alternatives(r"(?:b|c)d")
+    assert stx._letter_alternatives(r"(?:x\s+)?(?:a|b)|c") == [r"x\s+(?:a|b)", "a", "b", "c"]
+    assert stx._letter_alternatives(r"(?:a|(?:b|c))") == ["a", "b", "c"]
+
+
+def _old_raw_action(text: str, q: Quantity, item: stx.ItemRead, sentence: tuple[int, int]) -> str | None:
+    cs = stx._clause_start(text, sentence[0], q.start)
+    before = text[max(cs, q.start - 80) : q.start]
+    if item.head in ("hội nghị",) or item.head.startswith("cuộc"):
+        return "held"
+    tail = stx._tail(text, item.end, sentence[1])
+    if any(d in tail for d in stx._DE) and stx._FOR_AWARD.match(tail):
+        return "commended"
+    after = _old_hits(tail)
+    if after and re.compile(
+        r"\s*(?:[\wÀ-ỹ]+\s+){0,4}?(?:được|đã được|đã|đều được|đều|đăng ký|đạt|chưa|tiếp tục)"
+    ).match(tail):
+        return after[0][2]
+    hits = _old_hits(before)
+    if hits:
+        return stx._first_of_run(before, hits, len(hits) - 1)
+    if after:
+        return after[0][2]
+    return None
+
+
+def _actions_agree(text: str) -> None:
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+[.\n]?", text)] or [(0, len(text))]
+    for q in nu.find_quantities(text):
+        sent = next((s for s in sentences if s[0] <= q.start < s[1]), sentences[-1])
+        item = stx.read_item(text, q.end)
+        if item is None:
+            continue
+        assert stx._raw_action(text, q, item, sent) == _old_raw_action(text, q, item, sent)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_VERB_PIECES, "5 mô hình", "12 hộ", "3 cuộc", "7 tập thể"]), max_size=12))
+@example(["đã xây dựng", "5 mô hình", "được công nhận"])
+@example(["5 mô hình", "tổ chức", "đạt chuẩn"])
+def test_raw_action_matches_old_form(pieces: list[str]) -> None:
+    _actions_agree(" ".join(pieces))
+
+
+def test_raw_action_matches_old_form_on_dev_articles() -> None:
+    for text in _dev_texts():
+        _actions_agree(text)
+
+
+def _old_word_after(tokens: list[tuple[int, int]], text: str):
+    starts = [t[0] for t in tokens]
+
+    def word_after(pos: int) -> tuple[str, int] | None:
+        i = bisect_left(starts, pos)
+        if i == len(starts) or starts[i] != pos:
+            return None
+        end = tokens[i][1]
+        word = text[pos:end]
+        if not word[:1].isalpha() or not word[:1].islower():
+            return None
+        return word, end
+
+    return word_after
+
+
+def _word_afters_agree(text: str) -> None:
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    doc = SimpleNamespace(user_data={"dvk_text": text, "dvk_tokens": tokens})
+    new, old = components._word_after(doc), _old_word_after(tokens, text)
+    for pos in range(len(text) + 2):
+        assert new(pos) == old(pos)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aĐđB 1\n,", max_size=30))
+def test_word_after_matches_old_form(text: str) -> None:
+    _word_afters_agree(text)
+
+
+def test_word_after_matches_old_form_on_dev_articles() -> None:
+    for text in _dev_texts()[:10]:
+        _word_afters_agree(text[:3000])
+
+
+def _old_field_mentions(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    s = dm._fold(sentence)
+    found: list[tuple[int, int, str]] = []
+    for m in dm._SOCIO_ECONOMIC.finditer(s):
+        if dm._is_stated(s, m.start()):
+            found += [(m.start(), m.end(), dm.ECO), (m.start(), m.end(), dm.CUL)]
+    s = dm._SOCIO_ECONOMIC.sub(lambda m: "\x00" * len(m.group(0)), s)
+    taken = [False] * len(s)
+    for name, pattern, field in dm._field_names():
+        if name not in s:
+            continue
+        for m in pattern.finditer(s):
+            if any(taken[m.start() : m.end()]):
+                continue
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+            if dm._is_stated(s, m.start()):
+                found.append((m.start(), m.end(), field))
+    return tuple(sorted(found))
+
+
+def _field_mentions_agree(text: str) -> None:
+    dm._field_mentions_cached.cache_clear()
+    assert dm._field_mentions_cached(text) == _old_field_mentions(text)
+
+
+_FIELD_PIECES = [
+    *("lĩnh vực", "lĩnh vực:", "về", "trong công tác", "thuộc về", "kinh tế", "Kinh Tế - xã hội", "xã hội"),
+    *("kinh tế, xã hội", "văn hóa", "an ninh", "quốc phòng", "an ninh - quốc phòng", "xây dựng đảng", "và"),
+    *("nông nghiệp", "sản xuất", "hệ thống chính trị", "xkinh tế", "an ninhx", "mô hình", "5", ";", "İ"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FIELD_PIECES), max_size=12).map(" ".join))
+@example("trên lĩnh vực kinh tế - xã hội, văn hóa và an ninh")
+@example("phát triển kinh tế xã hội; lĩnh vực: quốc phòng, an ninh")
+def test_field_mentions_match_old_form(text: str) -> None:
+    _field_mentions_agree(text)
+
+
+def test_field_mentions_match_old_form_on_dev_articles() -> None:
+    for text in _dev_texts():
+        for line in text.split("\n"):
+            for sentence in re.split(r"(?<=[.;])\s", line):
+                _field_mentions_agree(sentence)
