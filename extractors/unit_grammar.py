@@ -1401,6 +1401,13 @@ def _holds_one(spans: tuple[tuple[int, int], ...], lo: int, hi: int) -> bool:
 _CAPITAL_RE = re.compile(r"Thủ đô(?<!\wThủ đô)(?! Hà Nội)(?!\w)")
 
 
+def _last_word(s: str) -> str | None:
+    """``re.search(r"(\\S+)\\s*$", s).group(1)``, None for no match: the last run of non-spaces
+    (``str.split`` and ``\\s`` cut at the same spaces); read from the end, where the pattern is
+    tried at every start."""
+    return s.rsplit(None, 1)[-1] if s and not s.isspace() else None
+
+
 def _bare_province_candidates(text: str) -> list[Cand]:
     out: list[Cand] = []
     for m in _scan(province_written_re(), province_starts(), _PROVINCE_AT, text):
@@ -1411,12 +1418,12 @@ def _bare_province_candidates(text: str) -> list[Cand]:
         if prov is None or media_before(text, m.start()):
             continue  # "Báo Cà Mau", "Đài PT-TH Đồng Tháp": a newspaper, not the province
         before = text[max(0, m.start() - 2) : m.start()]
-        prev = compiled(r"(\S+)\s*$").search(text[max(0, m.start() - 30) : m.start()])
+        prev = _last_word(text[max(0, m.start() - 30) : m.start()])
         if (
             prev
-            and is_cap(prev.group(1).strip("“”\"'(),.:;"))
+            and is_cap(prev.strip("“”\"'(),.:;"))
             and not before.endswith(("\n", ". ", ": "))
-            and prev.group(1) != "Thủ"
+            and prev != "Thủ"
         ):
             continue  # part of a longer capitalised name
         nxt = compiled(r"\s(\S+)").match(text[m.end() : m.end() + 30])

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -151,40 +151,61 @@ def _section_index(pos: int, sections: list[tuple[int, int]]) -> int:
     return len(sections) - 1
 
 
-def _votes(cands: list[Cand], limit: int, title_end: int) -> Counter[str]:
-    """Province votes: explicit province mentions count 2, a district or ward 1 split over its provinces."""
+def _votes(
+    cands: list[Cand],
+    limit: int,
+    title_end: int,
+    memo: dict[int, tuple[Cand, tuple[tuple[str, float], ...]]] | None = None,
+) -> Counter[str]:
+    """Province votes: explicit province mentions count 2, a district or ward 1 split over its provinces.
+
+    ``memo``: each candidate's shares (by ``id``, with the candidate itself, so that an id is never
+    another's) from earlier calls on the same article with the same ``title_end``; the shares are
+    added in the same order, so the sums are the same floats."""
     votes: Counter[str] = Counter()
     for c in cands:
         if c.start >= limit or c.national:
             continue
-        weight = (1.5 if c.start < title_end else 1.0) * (0.5 if c.untyped else 1.0)
-        explicit = (
-            own_province(c)
-            if (
-                c.kind == "organisation"
-                or c.type == "tỉnh"
-                or (c.type == "thành phố" and c.base in gz.MUNICIPALITIES)
-            )
-            else None
-        )
-        if explicit:
-            votes[explicit] += 2 * weight
-            continue
-        if c.kind == "locality" and c.base and (c.type in DISTRICT or c.type in WARD):
-            found = gz.provinces_of(c.type, c.base)
-        elif c.kind == "organisation" and (c.org_name or "").startswith("Đồn Biên phòng "):
-            # border posts are named after their commune or border gate: "Đồn Biên phòng Na Mèo"
-            tail = c.org_name.split(" ")[3:]
-            found = set()
-            for k in (len(tail), 2, 3):
-                if 0 < k <= len(tail):
-                    found |= {p.province for p in gz.untyped_places(" ".join(tail[-k:]))}
+        kept = memo.get(id(c)) if memo is not None else None
+        if kept is not None and kept[0] is c:
+            shares = kept[1]
         else:
-            continue
-        if 0 < len(found) <= 4:
-            for p in found:
-                votes[p] += weight / len(found)
+            shares = _vote_shares(c, title_end)
+            if memo is not None and not c.alt_ward:  # an alt ward may still be settled (changed)
+                memo[id(c)] = (c, shares)
+        for p, share in shares:
+            votes[p] += share
     return votes
+
+
+def _vote_shares(c: Cand, title_end: int) -> tuple[tuple[str, float], ...]:
+    """What the candidate ``c`` adds to the province votes (see :func:`_votes`), in order."""
+    weight = (1.5 if c.start < title_end else 1.0) * (0.5 if c.untyped else 1.0)
+    explicit = (
+        own_province(c)
+        if (
+            c.kind == "organisation"
+            or c.type == "tỉnh"
+            or (c.type == "thành phố" and c.base in gz.MUNICIPALITIES)
+        )
+        else None
+    )
+    if explicit:
+        return ((explicit, 2 * weight),)
+    if c.kind == "locality" and c.base and (c.type in DISTRICT or c.type in WARD):
+        found = gz.provinces_of(c.type, c.base)
+    elif c.kind == "organisation" and (c.org_name or "").startswith("Đồn Biên phòng "):
+        # border posts are named after their commune or border gate: "Đồn Biên phòng Na Mèo"
+        tail = c.org_name.split(" ")[3:]
+        found = set()
+        for k in (len(tail), 2, 3):
+            if 0 < k <= len(tail):
+                found |= {p.province for p in gz.untyped_places(" ".join(tail[-k:]))}
+    else:
+        return ()
+    if 0 < len(found) <= 4:
+        return tuple((p, weight / len(found)) for p in found)
+    return ()
 
 
 def _best(votes: Counter[str], first_seen: dict[str, int]) -> str | None:
@@ -431,7 +452,12 @@ def _named_of_type(
 
 
 def _with_untyped(
-    text: str, cands: list[Cand], prov: str | None, limit: int, title_end: int
+    text: str,
+    cands: list[Cand],
+    prov: str | None,
+    limit: int,
+    title_end: int,
+    memo: dict[int, tuple[Cand, tuple[tuple[str, float], ...]]] | None = None,
 ) -> tuple[list[Cand], Counter[str], dict[str, int]]:
     """``cands`` with the untyped names found in two rounds (the second finds the communes of
     districts that were themselves untyped), sorted by start, with their province votes and the
@@ -439,24 +465,36 @@ def _with_untyped(
     for _ in range(2):
         more = _untyped_candidates(text, cands, prov, limit)
         cands = sorted(cands + more, key=lambda c: c.start)
-        votes, first_seen = _votes(cands, limit, title_end), _first_seen(cands)
+        votes, first_seen = _votes(cands, limit, title_end, memo), _first_seen(cands)
         settled, prov = prov, _best(votes, first_seen)
         if not more and prov == settled:
             break  # the second round would be given the same and find nothing either
     return cands, votes, first_seen
 
 
+def _first_line(text: str) -> str:
+    """``next((ln for ln in text.splitlines() if ln.strip()), "")`` without splitting the whole
+    text: the text up to its first ``\\n`` is that line when it is not blank and holds no other line
+    boundary of ``str.splitlines`` (most articles open on their title)."""
+    nl = text.find("\n")
+    head = text if nl < 0 else text[:nl]
+    if head.strip() and head.splitlines() == [head]:
+        return head
+    return next((ln for ln in text.splitlines() if ln.strip()), "")
+
+
 def article_context(text: str, title: str | None = None) -> ArticleContext:
     """Resolve the article's mentions: provinces, untyped names, implicit mentions, its main unit."""
     limit = body_end(text)
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first_line = _first_line(text)
     title_end = text.find(first_line) + len(first_line) if first_line else 0
     bounds = section_bounds(text)
     cands = find_candidates(text)
     # provinces: article-wide, then per stacked section
-    prov = _best(_votes(cands, limit, title_end), _first_seen(cands))
+    shares: dict[int, tuple[Cand, tuple[tuple[str, float], ...]]] = {}  # each candidate's votes (see _votes)
+    prov = _best(_votes(cands, limit, title_end, shares), _first_seen(cands))
     _settle_alt_wards(text, cands, prov)
-    cands, votes, first_seen = _with_untyped(text, cands, prov, limit, title_end)
+    cands, votes, first_seen = _with_untyped(text, cands, prov, limit, title_end, shares)
     if title:
         votes.update(
             {p: 1.0 for p in [gz.canonical_province(w) for w in province_written_re().findall(title)] if p}
@@ -464,7 +502,11 @@ def article_context(text: str, title: str | None = None) -> ArticleContext:
     prov = _best(votes, first_seen)
     sec_prov: list[str | None] = []
     for s, e in bounds:
-        sv = _votes([c for c in cands if s <= c.start < e], limit, title_end) if len(bounds) > 1 else None
+        sv = (
+            _votes([c for c in cands if s <= c.start < e], limit, title_end, shares)
+            if len(bounds) > 1
+            else None
+        )
         sec_prov.append(_best(sv, first_seen) if sv else prov)
     sections = [(s, e, p) for (s, e), p in zip(bounds, sec_prov, strict=True)]
     # explicit mentions first, then implicit ones against them
@@ -706,10 +748,34 @@ def _after_last(s: str, seps: str) -> str:
     return s[max(s.rfind(c) for c in seps) + 1 :]
 
 
+# where a sentence break may start: after a stop mark, or at a line break
+_BREAK_MARK = re.compile("[.!?…\n]")
+
+
+def _sentence_breaks(text: str) -> Iterator[re.Match[str]]:
+    """``_SENTENCE_BREAK.finditer(text)``, tried only where a match can start: right after one of
+    ``.!?…`` (the first branch's look-behind) or at a line break (the second's); there are far
+    fewer of those than of the spaces ``re`` otherwise tries the pattern at.  The positions come in
+    order (a mark's is the one after it, a line break's its own), and one inside the last match is
+    skipped, as ``finditer`` goes on from a match's end (a match is never empty)."""
+    match = _SENTENCE_BREAK.match
+    pos = 0
+    for c in _BREAK_MARK.finditer(text):
+        i = c.start()
+        if text[i] != "\n":
+            i += 1
+        if i < pos:
+            continue
+        m = match(text, i)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences: split after . ! ? … before a capital, and at line breaks that do not wrap a sentence."""
     spans, start = [], 0
-    for m in _SENTENCE_BREAK.finditer(text):
+    for m in _sentence_breaks(text):
         brk = m.group(0)
         if brk[0] == "\n" and "\n\n" not in brk:  # (a match is never empty)
             j = m.start()
