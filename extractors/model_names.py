@@ -556,6 +556,75 @@ def _head_ends(pattern: re.Pattern[str], width: int, s: str) -> bool:
     return pattern.search(s, max(0, i - width)) is not None
 
 
+# The heads of :data:`_REJECT_HEADS` as the strings they match, but for the documents'
+# numbers and owners ("kế hoạch số 12/KH-UBND", "chỉ thị của …"): read by ``str.endswith``
+# (:func:`_reject_head_ends`); tests/test_models_speed.py checks them against the patterns.
+_REJECT_WORDS = (
+    *("phong trào", "phong trào thi đua", "phong trào yêu nước", "phong trào thi đua yêu nước"),
+    *("cuộc vận động", "hội thi", "cuộc thi", "hội diễn", "giải thưởng", "danh hiệu", "kỷ niệm chương"),
+    *("huy chương", "huy hiệu", "bằng khen", "giấy khen", "cờ thi đua"),
+    *("phương châm", "khẩu hiệu", "tinh thần", "lời dạy", "lời bác", "câu nói", "chủ đề", "tự xưng"),
+    *("theo hướng", "gắn với", "gắn với việc", "gắn với thực hiện", "gắn với việc thực hiện", "về việc"),
+    *("ngày hội", "lễ hội", "tổ chức", "cụm từ", "gọi là", "gọi tắt", "biệt danh", "tên gọi", "thương hiệu"),
+    *("dự án", "cuộc thi viết", "tác phẩm", "bài viết", "cuốn sách", "chuyên mục", "trang", "nhóm zalo"),
+    *("ca khúc", "bài hát"),
+)
+_DOCUMENT_WORDS = (
+    *("kế hoạch", "chỉ thị", "nghị quyết", "quyết định", "kết luận", "đề án", "chương trình", "thông báo"),
+    *("hướng dẫn", "công văn"),
+)
+_REJECT_ENDINGS = _REJECT_WORDS + _DOCUMENT_WORDS  # a document named with no number nor owner
+_DOCUMENT_LINKS = (" số ", " của ")  # then at most 40 characters none of “”,;.
+_DOCUMENT_TAIL_WIDTH = 40
+_NOT_IN_DOCUMENT_TAIL = frozenset("“”,;.")
+_SPEECH_WORDS = (
+    *("nhấn mạnh", "cho biết", "khẳng định", "đề nghị", "phát biểu", "chia sẻ", "nói", "dạy", "yêu cầu"),
+    *("bày tỏ", "nhắn nhủ"),
+)
+
+
+def _words_end(s: str) -> tuple[int, int]:
+    """(where the run of white space and ":" that ends ``s`` starts, how many ":" it holds)."""
+    i = len(s)
+    while i and (s[i - 1].isspace() or s[i - 1] == ":"):  # ``\s`` is what ``str.isspace`` says
+        i -= 1
+    return i, s.count(":", i)
+
+
+def _reject_head_ends(s: str) -> bool:
+    """``_REJECT_BEFORE.search(s)``: a head, then white space with at most one ":", then the end.
+
+    Every head but a document's number or owner ends in a letter: it ends where the run of
+    white space and ":" ending ``s`` starts, which must hold one ":" at most.  A document's
+    "số …"/"của …" tail (at most 40 characters, none of “”,;.) may take in that run's
+    first characters, up to the last ":" but one: it needs at least what lies between its
+    start and there."""
+    i, colons = _words_end(s)
+    if colons <= 1 and s.endswith(_REJECT_ENDINGS, 0, i):
+        return True
+    # the least a document's tail must hold reaches here
+    least = i if colons <= 1 else s.rfind(":", i, s.rfind(":", i)) + 1
+    for link in _DOCUMENT_LINKS:
+        j = s.find(link, max(0, least - _DOCUMENT_TAIL_WIDTH - len(link)))
+        while j >= 0:
+            tail = j + len(link)
+            if (
+                least - tail <= _DOCUMENT_TAIL_WIDTH
+                and s.endswith(_DOCUMENT_WORDS, 0, j)
+                and _NOT_IN_DOCUMENT_TAIL.isdisjoint(s[tail:least])
+            ):
+                return True
+            j = s.find(link, j + 1)
+    return False
+
+
+def _speech_head_ends(s: str) -> bool:
+    """``_SPEECH_BEFORE.search(s)``: a verb of speech (ending in a letter), then white space
+    with exactly one ":", then the end."""
+    i, colons = _words_end(s)
+    return colons == 1 and s.endswith(_SPEECH_WORDS, 0, i)
+
+
 def _number_ends(s: str) -> bool:
     r"""Whether a number ends ``s``: ``re.search(r"\d[\d.,]*\s*$", s)``, a digit, then digits, "."
     and ",", then white space to the end; read backwards from the end (``\d`` is what
@@ -604,7 +673,7 @@ def _is_saying(name: str) -> bool:
 def _name_rejected(name: str, direct: bool = False) -> bool:
     """What the name alone shows not to be a model (``direct``: a cue noun stands right before it)."""
     key = _name_key(name)
-    if _syllables(name) < _MIN_SYLLABLES or _syllables(name) > _MAX_SYLLABLES:
+    if not _MIN_SYLLABLES <= _syllables(name) <= _MAX_SYLLABLES:
         return True
     if is_campaign_name(name) or _is_motto(name, direct) or _is_saying(name):
         return True
@@ -710,6 +779,10 @@ _LIST_MARKER = with_first_chars(  # the same matches, found faster
 )
 
 
+# what a head of :func:`_list_cue` holds: a model noun, "chương trình" or the campaign's name
+_LIST_CUE_WORDS = (*CUE_NOUNS, "chương trình", "dân vận khéo")
+
+
 def _list_cue(masked_before: str) -> str | None:
     """The sentence announces a list of models before this point: a model noun, then a list marker.
 
@@ -719,6 +792,8 @@ def _list_cue(masked_before: str) -> str | None:
     với …, “…”") does not.
     """
     s = masked_before
+    if not any(w in s for w in _LIST_CUE_WORDS):  # (most) no head a list cue needs: no search
+        return None
     cut = max(s.rfind("…"), s.rfind("..."))
     if cut >= 0:
         s = s[cut + 1 :]
@@ -828,11 +903,9 @@ def _quote_cue(text: str, scopes: _Scopes, quotes: _Quotes, q: _Quote) -> str | 
     if _number_ends(prefix_raw):  # (the cheapest test first)
         return "reject"
     folded_raw = _fold(prefix_raw)
-    if _head_ends(_REJECT_BEFORE, _REJECT_WIDTH, folded_raw):
+    if _reject_head_ends(folded_raw):
         return "reject"
-    if _head_ends(_SPEECH_BEFORE, _SPEECH_WIDTH, folded_raw) or _speech_after(
-        _fold(text[q.end : q.end + 70])
-    ):
+    if _speech_head_ends(folded_raw) or _speech_after(_fold(text[q.end : q.end + 70])):
         return "reject"
     # the sentence before the quote, masked once (a rejected quote needs none): its last 120
     # characters are the masked prefix (masking changes each character by the quotes over it)

@@ -628,3 +628,117 @@ def test_session7_forms_on_dev_articles() -> None:
     for text in _dev_texts():
         _session7_forms_agree(text, tuple(mn.sentence_spans(text)))
         _session7_forms_agree(text, ())
+
+
+# --- session 8: heads read by str.endswith, fewer searches per quote (old forms kept) ------------
+
+
+def _old_list_cue(masked_before: str) -> str | None:
+    s = masked_before
+    cut = max(s.rfind("…"), s.rfind("..."))
+    if cut >= 0:
+        s = s[cut + 1 :]
+    for m in mn._LIST_MARKER.finditer(s):
+        head = s[: m.start()]
+        if mn._CUE_WORD.search(head):
+            return "list"
+        if m.group(0).startswith(("như", "gồm", "bao gồm")) and re.search(
+            r"(?<!\w)chương trình(?!\w)|dân vận khéo\s*,?\s*$", head
+        ):
+            return "list"
+    return None
+
+
+def _old_name_rejected(name: str, direct: bool = False) -> bool:
+    key = mn._name_key(name)
+    if mn._syllables(name) < mn._MIN_SYLLABLES or mn._syllables(name) > mn._MAX_SYLLABLES:
+        return True
+    if mn.is_campaign_name(name) or mn._is_motto(name, direct) or mn._is_saying(name):
+        return True
+    if mn._HOUSE_TYPES.match(key) or any(p.match(key) for p in mn._TITLE_PATTERNS):
+        return True
+    for phrase in mn._MOVEMENT_PHRASES:
+        i = key.find(phrase)
+        if i >= 0 and not mn._FRAME_BEFORE.search(key[:i]):
+            return True
+    if any(key == p or key.endswith(" " + p) for p in mn._MOVEMENT_ENDINGS):
+        return True
+    return bool(mn._NOT_A_MODEL_START.match(key))
+
+
+def _heads_agree(s: str) -> None:
+    assert mn._reject_head_ends(s) == bool(_PLAIN_REJECT_BEFORE.search(s)), repr(s)
+    assert mn._speech_head_ends(s) == bool(_PLAIN_SPEECH_BEFORE.search(s)), repr(s)
+
+
+_DOC_HEADS = [
+    *("kế hoạch số ", "chỉ thị của ", "nghị quyết số", "công văn của", " số ", " của ", "đề án số  "),
+    *("12/KH-UBND", "x" * 20, "ngày 3", "“", "”", ",", ";", ".", ":", " ", "\n", "\u00a0", "a:b"),
+    *("phong trào", " thi đua", " yêu nước", "gắn với", " việc", " thực hiện", "cuộc thi viết", "trang"),
+]
+_doc_head_texts = st.lists(
+    st.one_of(st.sampled_from(_DOC_HEADS), st.sampled_from(_HEADS), st.sampled_from(_TAILS)),
+    min_size=1,
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_doc_head_texts, _head_texts, texts))
+@example("kế hoạch số 12/KH-UBND ngày 3 tháng 5 năm 2024 của UBND tỉnh:")
+@example("kế hoạch số 12:: :")
+@example("kế hoạch số ::")
+@example("kế hoạch số " + "x" * 38 + ": :")
+@example("kế hoạch số " + "x" * 41)
+@example("chỉ thị của ABC, :")
+@example("phong trào thi đua yêu nước : ")
+@example("gắn với việc thực hiện\n")
+@example("nói: :")
+def test_heads_by_endings_as_patterns(text: str) -> None:
+    for s in {text, *(text[k:] for k in range(len(text))), *(text[:k] for k in range(len(text)))}:
+        _heads_agree(s)
+        _heads_agree(mn._fold(s))
+
+
+def test_head_endings_are_the_patterns_words() -> None:
+    # every ending is a whole match of its pattern
+    for word in mn._REJECT_ENDINGS:
+        assert _PLAIN_REJECT_BEFORE.fullmatch(word), word
+    for word in mn._SPEECH_WORDS:
+        assert _PLAIN_SPEECH_BEFORE.fullmatch(word + ":"), word
+    # and the other way: each head of the pattern, written out, is an ending
+    heads = re.sub(r"\(\?: \(\?:số\|của\) \[\^“”,;\.\]\{0,40\}\)\?", "", mn._REJECT_HEADS)
+    for word in re.findall(r"(?<=[(|])([^|()?]+)(?=[|)])", heads):
+        if not word.startswith((" ", "?")):  # (the optional parts: " thi đua", " việc", …)
+            assert word.endswith(mn._REJECT_ENDINGS), word  # ("các cuộc vận động": "cuộc vận động")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_s7_texts, _after_texts, texts))
+@example("các chương trình như “A”")
+@example("phong trào dân vận khéo, như")
+@example("mô hình… như")
+def test_list_cue_and_name_rejected_as_old(text: str) -> None:
+    for s in {text, *(text[k:] for k in range(len(text)))}:
+        folded = mn._fold(s)
+        assert mn._list_cue(folded) == _old_list_cue(folded)
+    for direct in (False, True):
+        assert mn._name_rejected.__wrapped__(text, direct) == _old_name_rejected(text, direct)
+
+
+def test_session8_forms_on_dev_articles() -> None:
+    for text in _dev_texts():
+        scopes = mn._scopes_indexed.__wrapped__(text, tuple(mn.sentence_spans(text)))
+        quotes = mn._quote_index.__wrapped__(text)
+        for q in quotes.items:
+            s_start, _ = scopes.at(q.start)
+            for start in (max(s_start, q.start - 120), s_start, max(0, q.start - 60)):
+                _heads_agree(mn._fold(text[start : q.start]))
+                masked = mn._fold(mn._masked(text, quotes, start, q.start))
+                assert mn._list_cue(masked) == _old_list_cue(masked)
+            name = " ".join(text[q.name_start : q.name_end].split())
+            for direct in (False, True):
+                assert mn._name_rejected.__wrapped__(name, direct) == _old_name_rejected(name, direct)
+        for s, e in scopes.items:
+            for k in range(s, e, 7):
+                _heads_agree(mn._fold(text[s:k]))
