@@ -539,10 +539,14 @@ def _word_before(text: str, lo: int, hi: int) -> str | None:
     return text[p:end]
 
 
-def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _line_sentences(
+    text: str, start: int, end: int, ends: Sequence[re.Match[str]] | None = None
+) -> list[tuple[int, int]]:
+    """The sentences of the line ``text[start:end]``; ``ends``: the matches of
+    ``_RE_SENT_END.finditer(text, start, end)`` when the caller has them (:func:`_sentence_ends`)."""
     out: list[tuple[int, int]] = []
     begin = start
-    for m in _RE_SENT_END.finditer(text, start, end):
+    for m in _RE_SENT_END.finditer(text, start, end) if ends is None else ends:
         nxt = _RE_SENT_NEXT.match(text, m.end(), end)
         if not nxt:
             continue
@@ -573,9 +577,58 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=8)  # asked for the same article by the token scope, the Doc and the store in turn
 def _split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
-    for line in _RE_LINE.finditer(text):
-        for s, e in _line_sentences(text, line.start(), line.end()):
+    marks = _end_marks(text)
+    k = 0  # marks[:k] are before the line
+    for start, end in _lines(text):
+        lo = k
+        while k < len(marks) and marks[k] < end:
+            k += 1
+        ends = _sentence_ends(text, marks[lo:k], end)
+        for s, e in _line_sentences(text, start, end, ends):
             s, e = _strip(text, s, e)
             if e > s:
                 out.append((s, e))
     return tuple(out)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_RE_LINE.finditer(text)``: the lines of ``str.splitlines`` that are not empty
+    (both break at the same characters, :data:`_LINE_BREAKS`), their offsets summed from the
+    lengths with the line ends kept (a C split instead of a class test per character)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line, kept in zip(text.splitlines(), text.splitlines(keepends=True), strict=True):
+        if line:
+            out.append((pos, pos + len(line)))
+        pos += len(kept)
+    return out
+
+
+_END_MARKS = ".!?…"  # the characters a match of ``_RE_SENT_END`` starts with
+
+
+def _end_marks(text: str) -> list[int]:
+    """The offsets of the characters of :data:`_END_MARKS` in ``text``, sorted (``str.find``: a fast C
+    scan for one character, where ``re`` tests each character against a class)."""
+    out: list[int] = []
+    for c in _END_MARKS:
+        i = text.find(c)
+        while i >= 0:
+            out.append(i)
+            i = text.find(c, i + 1)
+    out.sort()
+    return out
+
+
+def _sentence_ends(text: str, marks: Sequence[int], end: int) -> list[re.Match[str]]:
+    """``list(_RE_SENT_END.finditer(text, start, end))`` of a line, tried only at its ``marks``
+    (:func:`_end_marks` in the line): a match starts with one of them, and ``finditer`` tries
+    each position after the last match in turn, so the matches are the same."""
+    out: list[re.Match[str]] = []
+    match = _RE_SENT_END.match
+    pos = 0
+    for i in marks:
+        if i >= pos and (m := match(text, i, end)) is not None:
+            out.append(m)
+            pos = m.end()
+    return out
