@@ -174,7 +174,8 @@ class Extractor:
                 reads = _READS[name] if name in _READS else replay.held()  # undeclared: it may read anything
                 _set(doc, replay.restore_for(reads))
                 doc = proc(doc)
-                snap = replay.ran(name, {a: getattr(doc._, a) for a in _WRITES.get(name, ())})
+                ext = doc._  # spaCy makes a new accessor object on each `doc._`
+                snap = replay.ran(name, {a: getattr(ext, a) for a in _WRITES.get(name, ())})
             if capture is not None and name in _WRITES:
                 capture[name] = snap
         # a records-only caller reads the records; any other caller the whole Doc
@@ -234,11 +235,12 @@ _OUTPUTS = ("stats", "models", "units")  # what _extraction reads
 
 
 def _set(doc, values: dict[str, object]) -> None:
-    for attr, value in values.items():
-        setattr(doc._, attr, value)
+    if values:
+        ext = doc._
+        for attr, value in values.items():
+            setattr(ext, attr, value)
 
 
 def _extraction(doc) -> Extraction:
-    return Extraction(
-        stats=list(doc._.stats or []), models=list(doc._.models or []), units=list(doc._.units or [])
-    )
+    ext = doc._
+    return Extraction(stats=list(ext.stats or []), models=list(ext.models or []), units=list(ext.units or []))
