@@ -146,6 +146,49 @@ class Quantity:
     range_to: float | None = None
 
 
+def _slot_setters() -> tuple:
+    return tuple(getattr(Quantity, f).__set__ for f in Quantity.__slots__)
+
+
+_S0, _S1, _S2, _S3, _S4, _S5, _S6, _S7, _S8, _S9, _S10, _S11 = _slot_setters()
+_new_object = object.__new__
+
+
+def _quantity(
+    start: int,
+    end: int,
+    value: float | None,
+    approx: str | None,
+    ratio_of: float | None,
+    percent: bool,
+    kind: str,
+    scale: int | None,
+    num_start: int,
+    num_end: int,
+    vague: bool,
+    range_to: float | None,
+) -> Quantity:
+    """``Quantity(start, end, ...)`` with every field given in order: the same record, built
+    by setting its slots directly.  The frozen class's ``__init__`` sets each field through
+    ``object.__setattr__`` (a name lookup on the type per field): that was a quarter of the
+    work per number found.  The class has no ``__post_init__``; a test checks the fields'
+    order and that both ways give equal records."""
+    q = _new_object(Quantity)
+    _S0(q, start)
+    _S1(q, end)
+    _S2(q, value)
+    _S3(q, approx)
+    _S4(q, ratio_of)
+    _S5(q, percent)
+    _S6(q, kind)
+    _S7(q, scale)
+    _S8(q, num_start)
+    _S9(q, num_end)
+    _S10(q, vague)
+    _S11(q, range_to)
+    return q
+
+
 # ---------------------------------------------------------------------------
 # parse_numeral
 # ---------------------------------------------------------------------------
@@ -370,6 +413,7 @@ _RE_NUMERIC = re.compile(
 # The scan of :func:`_find_quantities` is now :func:`_numeric_matches` (faster still); tests compare.
 _RE_NUMERIC_SCAN = re.compile(f"(?=[0-9])(?:{_RE_NUMERIC.pattern})", re.VERBOSE)
 _RE_PERCENT = re.compile(r"[ ]?%")
+_TAIL_FIRST = frozenset(" \t%")  # what ``_RE_PERCENT`` and ``_RE_SCALE`` can start with
 _RE_SCALE = re.compile(r"(?:[ \t]+(?:" + "|".join(SCALE_WORDS) + r"))+(?!\w)", re.IGNORECASE)
 _MEASURES = ("km2", "km", "m2", "m3", "ha", "kg", "cm", "mm", "m", "tấn", "đ")
 _RE_MEASURE = re.compile(r"(?:" + "|".join(_MEASURES) + r")(?!\w)", re.IGNORECASE)
@@ -487,11 +531,31 @@ def _next_word(text: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
+# the words :func:`_number_quantity` looks for before a number (the last of the two-word ones)
+_DATE_OR_YEAR_LAST = frozenset([*_YEAR_WORDS, "ngày", "tháng", *(b.split()[-1] for b in _YEAR_BIGRAMS)])
+_DATE_OR_YEAR_LAST_CHARS = frozenset(w[-1] for w in _DATE_OR_YEAR_LAST)
+
+
+def _may_follow_date_word(text: str, pos: int) -> bool:
+    """False when ``_prev_words(text, pos)`` surely has no word of :data:`_DATE_OR_YEAR_LAST`
+    last: it ends with the lower-cased character before the blanks before ``pos`` (``str.lower``
+    maps character by character, but for a final sigma, in none of the words), and no blank
+    before ``pos`` or only blanks back to the start make it empty.  Most numbers follow a word
+    that ends otherwise ("có 15", "hơn 200"): no backward regex read for them."""
+    p = pos - 1 if pos and text[pos - 1] == "\n" else pos
+    q = p
+    while q and text[q - 1] in " \t":
+        q -= 1
+    return q != p and q != 0 and text[q - 1].lower()[-1:] in _DATE_OR_YEAR_LAST_CHARS
+
+
 def _left_ok(text: str, start: int) -> bool:
     """A number must not be glued to a word on its left (``Covid-19``, ``H5N1``)."""
     if start == 0:
         return True
     c = text[start - 1]
+    if c == " ":  # the usual case, none of the checks below
+        return True
     if c.isalnum() or c == "_":
         return False
     if start >= 2 and c in "-–—.,/:" and text[start - 2].isdigit():
@@ -505,6 +569,8 @@ def _right_ok(text: str, end: int) -> bool:
     if end >= len(text):
         return True
     c = text[end]
+    if c == " ":  # the usual case, none of the checks below
+        return True
     if c.isalpha():
         return bool(_RE_MEASURE.match(text, end))
     if c.isdigit() or c == "_":
@@ -514,7 +580,13 @@ def _right_ok(text: str, end: int) -> bool:
 
 
 def _small_int(s: str) -> int | None:
-    return int(s) if _RE_INT.fullmatch(s) and len(s) <= 4 else None
+    # ``_RE_INT.fullmatch(s)``: ASCII and all digits (``isdigit`` alone takes "²" too)
+    return int(s) if len(s) <= 4 and s.isascii() and s.isdigit() else None
+
+
+# ``_QUALIFIER_LAST.match(c) is not None`` per character met: a dict look-up, not a regex call,
+# for the character before nearly every number (a few dozen characters in all)
+_QUALIFIER_LAST_SEEN: dict[str, bool] = {}
 
 
 def _qualifier(text: str, start: int) -> tuple[str | None, int]:
@@ -525,7 +597,13 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     q = p
     while q > lo and text[q - 1] in " \t":
         q -= 1
-    if q in (p, lo) or _QUALIFIER_LAST.match(text, q - 1) is None:
+    if q in (p, lo):
+        return None, start
+    c = text[q - 1]
+    ends = _QUALIFIER_LAST_SEEN.get(c)
+    if ends is None:
+        ends = _QUALIFIER_LAST_SEEN[c] = _QUALIFIER_LAST.match(c) is not None
+    if not ends:
         return None, start
     m = _RE_QUALIFIER.search(text, lo, start)
     # ``re`` matches some letters case-blindly that ``str.lower`` maps elsewhere ("dướİ"
@@ -538,6 +616,8 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
 
 def _tail(text: str, end: int) -> tuple[bool, int | None, int]:
     """What follows a numeral: a ``%`` sign, or scale words (their product); and the new end."""
+    if text[end : end + 1] not in _TAIL_FIRST:  # both patterns open with a blank or "%"
+        return False, None, end
     pct = _RE_PERCENT.match(text, end)
     if pct:
         return True, None, pct.end()
@@ -573,27 +653,34 @@ def _slash_kind(text: str, m: re.Match, a: int | None, b: int | None) -> str:
 
 
 def _simple(start: int, end: int, kind: str, value: float | None = None, **kw) -> Quantity:
-    return Quantity(start, end, value, kind=kind, num_start=start, num_end=end, **kw)
+    if kw:
+        return Quantity(start, end, value, kind=kind, num_start=start, num_end=end, **kw)
+    return _quantity(start, end, value, None, None, False, kind, None, start, end, False, None)
 
 
 def _numeric_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity | None:
     """Turn one regex match into a Quantity, or None when it is not one."""
     start, end = m.start(), m.end()
-    if m.group("date3"):  # a full date may touch a dash (``15/10/1930–15/10/2025``), not a word
+    # the branch that matched: each closes its own group last ("date3" after "d", "sep", "m", "y";
+    # "b" and "q" end theirs), so one look says what the groups tested one by one said
+    branch = m.lastgroup
+    if branch == "date3":  # a full date may touch a dash (``15/10/1930–15/10/2025``), not a word
         if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
             return None
     elif not _left_ok(text, start) or not _right_ok(text, end):
         return None
-    if m.group("time"):
+    if branch == "n":
+        return _number_quantity(text, m, comma_thousands)
+    if branch == "time":
         parts = [int(x) for x in m.group("time").split(":")]
         ok = parts[0] <= 24 and all(x < 60 for x in parts[1:])
         return _simple(start, end, "time") if ok else None
-    if m.group("date3"):
+    if branch == "date3":
         d, mo, y, sep = m.group("d"), m.group("m"), m.group("y"), m.group("sep")
         if not _valid_dm(int(d), int(mo)) or (sep == "." and len(y) != 4) or len(y) == 3:
             return None
         return _simple(start, end, "date")
-    if m.group("p"):
+    if branch == "q":
         a, b = _small_int(m.group("p")), _small_int(m.group("q"))
         if _slash_kind(text, m, a, b) == "date":
             return _simple(start, end, "date")
@@ -601,10 +688,10 @@ def _numeric_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity
         if va is None or vb is None:
             return None
         approx, qstart = _qualifier(text, start)
-        return Quantity(qstart, end, float(va), approx, float(vb), kind="ratio", num_start=start, num_end=end)
-    if m.group("a"):
-        return _range_quantity(text, m, comma_thousands)
-    return _number_quantity(text, m, comma_thousands)
+        return _quantity(
+            qstart, end, float(va), approx, float(vb), False, "ratio", None, start, end, False, None
+        )
+    return _range_quantity(text, m, comma_thousands)  # branch "b"
 
 
 def _range_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity | None:
@@ -622,18 +709,7 @@ def _range_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity |
     if scale:
         va, vb = va * scale, vb * scale
     approx, qstart = _qualifier(text, start)
-    return Quantity(
-        qstart,
-        qend,
-        float(va),
-        approx,
-        percent=pct,
-        kind="range",
-        scale=scale,
-        num_start=start,
-        num_end=end,
-        range_to=float(vb),
-    )
+    return _quantity(qstart, qend, float(va), approx, None, pct, "range", scale, start, end, False, float(vb))
 
 
 def _number_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity | None:
@@ -645,7 +721,7 @@ def _number_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity 
     pct, scale, qend = _tail(text, end)
     if not pct and not scale and (n := _small_int(s)) is not None and (len(s) <= 2 or 1945 <= n <= 2100):
         # a year or a day or month: only then do the words before it count (read them only then)
-        prev1, prev2 = _prev_words(text, start)
+        prev1, prev2 = _prev_words(text, start) if _may_follow_date_word(text, start) else ("", "")
         if len(s) == 4 and 1945 <= n <= 2100 and (prev1 in _YEAR_WORDS or prev2 in _YEAR_BIGRAMS):
             return _simple(start, end, "year", float(n))
         if len(s) <= 2 and ((prev1 == "ngày" and 1 <= n <= 31) or (prev1 == "tháng" and 1 <= n <= 12)):
@@ -654,17 +730,7 @@ def _number_quantity(text: str, m: re.Match, comma_thousands: bool) -> Quantity 
         value *= scale
     approx, qstart = _qualifier(text, start)
     kind = "percent" if pct else "number"
-    return Quantity(
-        qstart,
-        qend,
-        float(value),
-        approx,
-        percent=pct,
-        kind=kind,
-        scale=scale,
-        num_start=start,
-        num_end=end,
-    )
+    return _quantity(qstart, qend, float(value), approx, None, pct, kind, scale, start, end, False, None)
 
 
 # ---------------------------------------------------------------------------
@@ -752,15 +818,19 @@ def _word_quantity(text: str, words: list[tuple[int, int, str]], i: int) -> tupl
         scale *= SCALE_WORDS[x]
     value = _parse_words(run)
     approx, qstart = _qualifier(text, s)
-    q = Quantity(
+    q = _quantity(
         qstart,
         words[j - 1][1],
         float(value),
         approx,
-        kind="word",
-        scale=scale if scale > 1 else None,
-        num_start=s,
-        num_end=words[i + k - 1][1],
+        None,
+        False,
+        "word",
+        scale if scale > 1 else None,
+        s,
+        words[i + k - 1][1],
+        False,
+        None,
     )
     return q, j
 
@@ -791,7 +861,7 @@ def _vague_quantity(text: str, words: list[tuple[int, int, str]], i: int) -> tup
         return None, i + 1
     end = words[j - 1][1]
     approx, qstart = _qualifier(text, s)
-    return Quantity(qstart, end, None, approx, kind="word", num_start=s, num_end=end, vague=True), j
+    return _quantity(qstart, end, None, approx, None, False, "word", None, s, end, True, None), j
 
 
 def _word_quantities(text: str) -> list[Quantity]:
@@ -952,7 +1022,7 @@ def _find_quantities(text: str) -> tuple[Quantity, ...]:
 
 
 def _drop_qualifier(q: Quantity) -> Quantity:
-    return Quantity(
+    return _quantity(
         q.num_start,
         q.end,
         q.value,
