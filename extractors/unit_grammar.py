@@ -1152,27 +1152,43 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return list(_quote_spans(text))
 
 
-# a quotation mark, or the line break that closes every quotation left open on its line
-_RE_QUOTE_OR_BREAK = re.compile("[“‘”’″\"'\n]")
+# the quotation marks; the line breaks that matter (one after an open quotation) are found with
+# ``str.find``: most lines hold no quotation
+_QUOTE_MARKS = "“‘”’″\"'"
+
+
+def _quote_marks(text: str) -> list[int]:
+    """Where each quotation mark of ``text`` is, in order: ``[“‘”’″"']`` found with ``str.find``
+    one mark at a time (``re`` checks the class at every character, with its marks above Latin-1
+    one at a time; ``find`` jumps)."""
+    at: list[int] = []
+    find = text.find
+    for ch in _QUOTE_MARKS:
+        i = find(ch)
+        while i >= 0:
+            at.append(i)
+            i = find(ch, i + 1)
+    at.sort()
+    return at
 
 
 @lru_cache(maxsize=8)  # asked for the same article by several rule components in turn
 def _quote_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Each line's quotations (the lines of ``[^\n]+``), in one pass over the whole text: only
-    quotation marks and line breaks change the state."""
+    quotation marks change the state, and the first line break after an open quotation, which
+    closes it.  A mark opens a quotation at a line's start or after a character not a letter or
+    digit: a line's start is the text's or one after a line break, which is not alphanumeric."""
     spans: list[tuple[int, int]] = []
-    line_start = 0  # where the current line starts
     open_at: int | None = None
-    for q in _RE_QUOTE_OR_BREAK.finditer(text):
-        i, ch = q.start(), q.group(0)
-        if ch == "\n":
-            if open_at is not None:
-                spans.append((open_at, _unclosed_end(text, open_at, i)))
+    find = text.find
+    for i in _quote_marks(text):
+        ch = text[i]
+        if open_at is not None:
+            nl = find("\n", open_at, i)
+            if nl >= 0:  # the quotation's line ended before this mark
+                spans.append((open_at, _unclosed_end(text, open_at, nl)))
                 open_at = None
-            line_start = i + 1
-        elif ch in "“‘" or (
-            ch in "\"'" and open_at is None and (i == line_start or not text[i - 1].isalnum())
-        ):
+        if ch in "“‘" or (ch in "\"'" and open_at is None and (i == 0 or not text[i - 1].isalnum())):
             if open_at is not None:
                 spans.append((open_at, _unclosed_end(text, open_at, i)))
             open_at = i
@@ -1180,7 +1196,8 @@ def _quote_spans(text: str) -> tuple[tuple[int, int], ...]:
             spans.append((open_at, i + 1))
             open_at = None
     if open_at is not None:
-        spans.append((open_at, _unclosed_end(text, open_at, len(text))))
+        nl = find("\n", open_at)
+        spans.append((open_at, _unclosed_end(text, open_at, nl if nl >= 0 else len(text))))
     return tuple(spans)
 
 
@@ -1193,7 +1210,15 @@ def _unclosed_end(line: str, open_at: int, limit: int) -> int:
 
 
 def paren_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in compiled(r"\([^()\n]{0,120}\)").finditer(text)]
+    return list(_paren_spans(text))
+
+
+_RE_PAREN = re.compile(r"\([^()\n]{0,120}\)")
+
+
+@lru_cache(maxsize=8)  # asked for the same article by the main unit and the mentions' signals
+def _paren_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _RE_PAREN.finditer(text))
 
 
 def inside(pos: int, spans: list[tuple[int, int]]) -> bool:

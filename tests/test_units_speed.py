@@ -841,3 +841,67 @@ def test_kept_shares_are_only_a_candidate_s_own() -> None:
     stranger = copy.copy(cands[0])
     memo = {id(c): (stranger, (("Tỉnh Không Có", 99.0),)) for c in cands}
     assert dict(u._votes(cands, limit, title_end, memo)) == dict(_old_votes(cands, limit, title_end))
+
+
+# round six: quotation marks found with str.find (one mark at a time), the line break closing an
+# open quotation found when the next mark comes
+
+
+def _old_quote_spans_one_pass(text: str) -> tuple[tuple[int, int], ...]:
+    """The one-pass form before round six: quotation marks and line breaks found by one pattern."""
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    open_at: int | None = None
+    for q in re.finditer("[“‘”’″\"'\n]", text):
+        i, ch = q.start(), q.group(0)
+        if ch == "\n":
+            if open_at is not None:
+                spans.append((open_at, ug._unclosed_end(text, open_at, i)))
+                open_at = None
+            line_start = i + 1
+        elif ch in "“‘" or (
+            ch in "\"'" and open_at is None and (i == line_start or not text[i - 1].isalnum())
+        ):
+            if open_at is not None:
+                spans.append((open_at, ug._unclosed_end(text, open_at, i)))
+            open_at = i
+        elif (ch in "”’″" or ch in "\"'") and open_at is not None:
+            spans.append((open_at, i + 1))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, ug._unclosed_end(text, open_at, len(text))))
+    return tuple(spans)
+
+
+def _check_round_six(text: str) -> None:
+    assert ug._quote_marks(text) == [m.start() for m in re.finditer("[“‘”’″\"']", text)]
+    assert ug._quote_spans(text) == _old_quote_spans_one_pass(text) == _old_quote_spans(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_quoted | texts | st.text(alphabet="“‘”’″\"'\n;a1 .", max_size=40))
+@example("'a\n\"b“c\n”")
+@example("a'b 'c' “d\n\n‘e")
+def test_quote_marks_found_one_at_a_time(text: str) -> None:
+    _check_round_six(text)
+
+
+def test_quote_marks_on_the_development_articles() -> None:
+    for text in dev_texts():
+        _check_round_six(text)
+
+
+def _old_paren_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\([^()\n]{0,120}\)", text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts | st.text(alphabet="()\na ", max_size=60))
+def test_paren_spans_kept_per_article(text: str) -> None:
+    assert ug.paren_spans(text) == _old_paren_spans(text)
+    assert ug.paren_spans(text) == _old_paren_spans(text)  # from the cache: a fresh list, the same spans
+
+
+def test_paren_spans_on_the_development_articles() -> None:
+    for text in dev_texts():
+        assert ug.paren_spans(text) == _old_paren_spans(text)
