@@ -53,7 +53,7 @@ from functools import lru_cache
 from itertools import accumulate, pairwise
 
 from corpus.normalize import fold_tone_marks
-from extractors.regex_speed import compiled, with_first_chars
+from extractors.regex_speed import char_positions, compiled, with_first_chars
 
 __all__ = [
     "CUE_NOUNS",
@@ -280,22 +280,8 @@ def _quote_index(text: str) -> _Quotes:
     return _Quotes(items, tuple(q.start for q in items), tuple(accumulate((q.end for q in items), max)))
 
 
-def _positions(text: str, chars: str) -> list[int]:
-    """The offsets of every one of ``chars`` in ``text``, in order: what a one-character class
-    finds, found by ``str.find`` (many times faster than ``re`` trying the class at every
-    character of an article)."""
-    out: list[int] = []
-    for ch in chars:
-        i = text.find(ch)
-        while i >= 0:
-            out.append(i)
-            i = text.find(ch, i + 1)
-    out.sort()
-    return out
-
-
 def _positions_in(text: str, chars: str, start: int, end: int) -> list[int]:
-    """:func:`_positions` within text[start:end]."""
+    """:func:`extractors.regex_speed.char_positions` within text[start:end]."""
     out: list[int] = []
     for ch in chars:
         i = text.find(ch, start, end)
@@ -311,7 +297,7 @@ def _single_quoted(text: str) -> list[re.Match[str]]:
     look-behind, which ``match`` sees too), so it is tried there only, past the last match."""
     out: list[re.Match[str]] = []
     end = 0
-    for i in _positions(text, "'‘"):
+    for i in char_positions(text, "'‘"):
         if i < end:
             continue
         m = _SINGLE_QUOTED.match(text, i)
@@ -323,7 +309,7 @@ def _single_quoted(text: str) -> list[re.Match[str]]:
 
 @lru_cache(maxsize=8)
 def _find_quotes_cached(text: str) -> tuple[_Quote, ...]:
-    marks = [(i, text[i]) for i in _positions(text, _QUOTES)]
+    marks = [(i, text[i]) for i in char_positions(text, _QUOTES)]
     quotes: _Quotes = []
     used: set[int] = set()
     for k, (i, ch) in enumerate(marks):

@@ -240,3 +240,18 @@ def compiled(pattern: str) -> re.Pattern[str]:
     (``compiled(r"\\s*,").match(text, pos)``), half the cost of ``re.match(r"\\s*,", text[pos:])``'s
     look-up in ``re``'s own cache on each call."""
     return re.compile(pattern)
+
+
+def char_positions(text: str, chars: str) -> list[int]:
+    """The offsets of every one of ``chars`` in ``text``, sorted: what ``re.finditer`` of the
+    one-character class ``[chars]`` finds, found by ``str.find`` one character at a time (a C scan
+    that jumps, where ``re`` tests the class at every character of an article)."""
+    out: list[int] = []
+    find = text.find
+    for ch in chars:
+        i = find(ch)
+        while i >= 0:
+            out.append(i)
+            i = find(ch, i + 1)
+    out.sort()
+    return out

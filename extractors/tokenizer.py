@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from extractors.regex_speed import with_first_chars
+from extractors.regex_speed import char_positions, with_first_chars
 
 BACKENDS = ("underthesea", "pyvi")
 
@@ -608,16 +608,8 @@ _END_MARKS = ".!?…"  # the characters a match of ``_RE_SENT_END`` starts with
 
 
 def _end_marks(text: str) -> list[int]:
-    """The offsets of the characters of :data:`_END_MARKS` in ``text``, sorted (``str.find``: a fast C
-    scan for one character, where ``re`` tests each character against a class)."""
-    out: list[int] = []
-    for c in _END_MARKS:
-        i = text.find(c)
-        while i >= 0:
-            out.append(i)
-            i = text.find(c, i + 1)
-    out.sort()
-    return out
+    """The offsets of the characters of :data:`_END_MARKS` in ``text``, sorted."""
+    return char_positions(text, _END_MARKS)
 
 
 def _sentence_ends(text: str, marks: Sequence[int], end: int) -> list[re.Match[str]]:

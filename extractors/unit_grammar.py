@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from extractors import gazetteer as gz
-from extractors.regex_speed import compiled, literal_gate, may_match, with_first_chars
+from extractors.regex_speed import char_positions, compiled, literal_gate, may_match, with_first_chars
 
 # ---------------------------------------------------------------------------------------------
 # character classes and small helpers
@@ -1158,18 +1158,8 @@ _QUOTE_MARKS = "“‘”’″\"'"
 
 
 def _quote_marks(text: str) -> list[int]:
-    """Where each quotation mark of ``text`` is, in order: ``[“‘”’″"']`` found with ``str.find``
-    one mark at a time (``re`` checks the class at every character, with its marks above Latin-1
-    one at a time; ``find`` jumps)."""
-    at: list[int] = []
-    find = text.find
-    for ch in _QUOTE_MARKS:
-        i = find(ch)
-        while i >= 0:
-            at.append(i)
-            i = find(ch, i + 1)
-    at.sort()
-    return at
+    """Where each quotation mark of ``text`` is, in order (``[“‘”’″"']``, found with ``str.find``)."""
+    return char_positions(text, _QUOTE_MARKS)
 
 
 @lru_cache(maxsize=8)  # asked for the same article by several rule components in turn

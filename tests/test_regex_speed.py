@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors import periods, regex_speed, unit_grammar
-from extractors.regex_speed import compiled, first_chars, literal_gate, may_match, with_first_chars
+from extractors.regex_speed import (
+    char_positions,
+    compiled,
+    first_chars,
+    literal_gate,
+    may_match,
+    with_first_chars,
+)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
 
@@ -180,3 +187,11 @@ def test_without_res_private_parser_patterns_are_kept_as_they_are(monkeypatch) -
 
     monkeypatch.setattr(regex_speed, "_p", _Broken)
     assert regex_speed.with_first_chars(rx) is rx and regex_speed.literal_gate(rx) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab.!?…“”'\"\n ", max_size=80), st.sampled_from([".!?…", "“‘”’″\"'", "(),;", ""]))
+def test_char_positions_are_the_class_matches(text: str, chars: str) -> None:
+    """``char_positions`` finds what the one-character class ``[chars]`` finds, in order."""
+    expected = [m.start() for m in re.finditer(f"[{re.escape(chars)}]", text)] if chars else []
+    assert char_positions(text, chars) == expected
