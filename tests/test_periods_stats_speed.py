@@ -29,6 +29,15 @@ from extractors.units import UnitMention
 
 _ODD = ["ı", "ſ", "İ", "K", "Σ", "I", "S", "İ năm", "ſáu", "hıện", "haı", "mườı", "tớı", "ſau"]
 _MARKS = [" ", " ", " ", "  ", "\t", "\n", ",", ", ", ".", ". ", "-", " - ", "–", " — ", "(", ")", "/", ":"]
+
+
+def pieces_text(pieces: list[str], max_size: int, marks: list[str] = _MARKS) -> st.SearchStrategy[str]:
+    """Texts of up to ``max_size`` of ``pieces``, each followed by one of ``marks``."""
+    return st.lists(
+        st.tuples(st.sampled_from(pieces), st.sampled_from(marks)).map("".join), max_size=max_size
+    ).map("".join)
+
+
 _PERIOD_WORDS = [
     *("từ", "Từ", "TỪ", "đến", "Đến", "tới", "nay", "năm", "Năm", "NĂM", "đầu", "cuối", "giữa", "hết"),
     *("tháng", "giai đoạn", "Giai đoạn", "nhiệm kỳ", "thời kỳ", "trong", "Trong", "của", "qua", "Qua"),
@@ -436,9 +445,7 @@ _NUMBER_PIECES = [
 ]
 _NUMBER_MARKS = [" ", " ", " ", "", "\t", "  ", ", ", ". ", "\n", " \n"]
 number_texts = st.one_of(
-    st.lists(
-        st.tuples(st.sampled_from(_NUMBER_PIECES), st.sampled_from(_NUMBER_MARKS)).map("".join), max_size=25
-    ).map("".join),
+    pieces_text(_NUMBER_PIECES, 25, _NUMBER_MARKS),
     st.text(alphabet="0123456789.,:/-– %\n\tnăm ", max_size=30),
     st.text(max_size=40),
 )
@@ -484,9 +491,7 @@ _VERB_PIECES = [
     *("có thành tích", "đạt danh hiệu", "mô hình", "hộ", "xã", "İ", "ı", "K", "ſ", "ǅ", "µ", "ẞ", "x", "5"),
 ]
 verb_texts = st.one_of(
-    st.lists(st.tuples(st.sampled_from(_VERB_PIECES), st.sampled_from(_MARKS)).map("".join), max_size=14).map(
-        "".join
-    ),
+    pieces_text(_VERB_PIECES, 14),
     st.lists(st.sampled_from(_VERB_PIECES), max_size=10).map("".join),
     st.text(max_size=30),
 )
@@ -520,9 +525,7 @@ _FIRST_LETTER_PIECES = [
     *("trên địa bàn huyện", "toàn thị xã", "toàn quốc", "trung bình mỗi năm", "Bình quân hằng năm"),
     *("bình quân hàng  năm", "ı", "ſ", "İ", "K", "x", "1", "_"),
 ]
-first_letter_texts = st.lists(
-    st.tuples(st.sampled_from(_FIRST_LETTER_PIECES), st.sampled_from(_MARKS)).map("".join), max_size=10
-).map("".join)
+first_letter_texts = pieces_text(_FIRST_LETTER_PIECES, 10)
 
 
 def _first_letters_agree(text: str) -> None:
@@ -715,9 +718,7 @@ _STAT_PIECES = [
     *("tham dự", "THAM DỰ", "về  dự", "dự thi", "Dự", "dựng", "dự án", "dỰ thi", "xtham dự", "_dự", "dự1"),
     *("tại", "ở", "(", ")", "của các", "xã A", "\n", "“", "”", "và", "với", ";", "İ", "ı", "K"),
 ]
-stat_texts = st.lists(
-    st.tuples(st.sampled_from(_STAT_PIECES), st.sampled_from(_MARKS)).map("".join), max_size=14
-).map("".join)
+stat_texts = pieces_text(_STAT_PIECES, 14)
 
 
 @settings(max_examples=400, deadline=None)
@@ -903,9 +904,7 @@ _ITEM_PIECES = [
     *("- UBND", "để trao giải", "ĐỂ khen thưởng", "Để tặng", "(tặng 5)", "(", ")", "được công nhận", "đạt"),
     *("quyết định số", "xã", "tại", "hộ", "cuộc giám sát", "lượt", "“mô hình”", "\n", "İ", "ı", "K", "ſ"),
 ]
-item_texts = st.lists(
-    st.tuples(st.sampled_from(_ITEM_PIECES), st.sampled_from(_MARKS)).map("".join), max_size=16
-).map("".join)
+item_texts = pieces_text(_ITEM_PIECES, 16)
 
 
 @settings(max_examples=500, deadline=None)
