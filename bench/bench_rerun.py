@@ -26,9 +26,10 @@ timing (model loading excluded from both):
 It also splits one pass over the articles into tokenizing and the extractor components
 (what a cached rerun still pays), to say where the time goes.  Prints a Markdown table; with
 ``--rounds K`` every pass is timed K times, each round on a new dataset, and each ratio is taken
-within its round (single runs of this job move by 10-30% on a shared machine).
+within its round (single runs of this job move by 10-30% on a shared machine).  ``--workers N``
+runs the full run and every rerun on a pool of N processes (``dvk run`` / ``dvk rerun --workers N``).
 
-Usage: ``.venv/bin/python bench/bench_rerun.py [--n 200] [--rounds 1] [--tokenizer underthesea|pyvi] [--kind txt|html] [--corpus DIR]``
+Usage: ``.venv/bin/python bench/bench_rerun.py [--n 200] [--rounds 1] [--workers 1] [--tokenizer underthesea|pyvi] [--kind txt|html] [--corpus DIR]``
 """
 
 from __future__ import annotations
@@ -101,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="rounds of every pass, each on a new dataset (ratios are taken within a round; medians printed)",
     )
     ap.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that extract, in the full run and in every rerun alike (--workers of dvk run / rerun)",
+    )
+    ap.add_argument(
         "--kind",
         default="txt",
         choices=("txt", "html"),
@@ -121,7 +128,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     rounds = [_round(extractor, args, pipe, changed) for _ in range(args.rounds)]
     n, t_tok, t_ext = rounds[0][1], rounds[0][2], rounds[0][3]
-    print(f"{n} articles ({args.corpus or args.kind}), tokenizer {args.tokenizer}, {args.rounds} round(s)\n")
+    print(
+        f"{n} articles ({args.corpus or args.kind}), tokenizer {args.tokenizer}, {args.workers} worker(s),"
+        f" {args.rounds} round(s)\n"
+    )
     print(_table([r[0] for r in rounds], n))
     print(
         f"\nOne pass over the {n} articles (first round): tokenizing {t_tok:.1f} s ({1000 * t_tok / n:.0f} ms/article),"
@@ -149,10 +159,12 @@ def _table(rounds: list[list[tuple[str, float]]], n: int) -> str:
 
 def _round(extractor, args, pipe, changed) -> tuple[list[tuple[str, float]], int, float, float]:
     """One round of passes on a new dataset: [(pass, seconds)], articles, and the one-pass split."""
+    from pipeline.engines import ScaleOptions
     from pipeline.orchestrate import run_pipeline
     from pipeline.rerun import rerun_pipeline
     from pipeline.storage import open_store
 
+    scale = ScaleOptions(workers=args.workers)  # the full run and every rerun alike
     with tempfile.TemporaryDirectory(prefix="dvk-bench-rerun-") as tmp:
         tmp_path = Path(tmp)
         corpus = args.corpus or make_corpus(tmp_path / "in", args.n, args.kind)
@@ -163,22 +175,22 @@ def _round(extractor, args, pipe, changed) -> tuple[list[tuple[str, float]], int
         shutil.rmtree(warm)
 
         out = tmp_path / "ds"
-        t_full, full = timed(run_pipeline, [str(corpus)], out, extractor=extractor)
+        t_full, full = timed(run_pipeline, [str(corpus)], out, extractor=extractor, scale=scale)
         n = full.n_new
         passes: list[tuple[str, float]] = [("full run (`dvk run`, new dataset)", t_full)]
         # one component changes at a time, as releases would change them (each on top of the last)
         current = dict(extractor.versions)
         for name in pipe:
             ex = changed(current, f"rule.{name}", "+bench")
-            t, res = timed(rerun_pipeline, out, extractor=ex)
+            t, res = timed(rerun_pipeline, out, extractor=ex, scale=scale)
             assert res.n_new == n, (name, res)
             passes.append((f"rerun, `{name}` changed", t))
             current = ex.versions
         # a real rule change: the unit grammar now sees only the first unit mention of 1 article in 10
         from extractors import units
-        from pipeline import orchestrate
+        from pipeline import rerun
 
-        real, real_normalise = units.article_context, orchestrate.normalise_extraction
+        real, real_commit = units.article_context, rerun.commit_redone
         remade = [0]
 
         def one_in_ten(text, title=None):
@@ -187,33 +199,33 @@ def _round(extractor, args, pipe, changed) -> tuple[list[tuple[str, float]], int
                 ctx.mentions = ctx.mentions[:1]
             return ctx
 
-        def counted(*a, **k):  # the articles whose rows are made again
-            remade[0] += 1
-            return real_normalise(*a, **k)
+        def counted(redone, *a, **k):  # the articles whose rows are made again (in the writer's process)
+            remade[0] += not redone.keep
+            return real_commit(redone, *a, **k)
 
-        units.article_context, orchestrate.normalise_extraction = one_in_ten, counted
+        units.article_context, rerun.commit_redone = one_in_ten, counted  # pool workers fork after this
         try:
             ex = changed(current, "rule.dvk_units", "+one-in-ten")
-            t, res = timed(rerun_pipeline, out, extractor=ex)
+            t, res = timed(rerun_pipeline, out, extractor=ex, scale=scale)
         finally:
-            units.article_context, orchestrate.normalise_extraction = real, real_normalise
+            units.article_context, rerun.commit_redone = real, real_commit
         assert res.n_new == n, res
         passes.append(
             (f"rerun, `dvk_units` changed its output in 1 article of 10 (rows of {remade[0]} made again)", t)
         )
         current = ex.versions
         ex = changed(current, "dvk.rules", "+bench")  # every component's layers are stale
-        t_all, res = timed(rerun_pipeline, out, extractor=ex)
+        t_all, res = timed(rerun_pipeline, out, extractor=ex, scale=scale)
         assert res.n_new == n, res
         passes.append(("rerun, every rule component changed (`dvk.rules`)", t_all))
         with open_store(out) as store:
             store.con.execute("DELETE FROM token_cache")
             store.con.execute("DELETE FROM layers")
         ex = changed(ex.versions, "dvk.rules", "+bench2")
-        t_nocache, res = timed(rerun_pipeline, out, extractor=ex)
+        t_nocache, res = timed(rerun_pipeline, out, extractor=ex, scale=scale)
         assert res.n_new == n, res
         passes.append(("rerun, every component changed, token cache emptied", t_nocache))
-        t_same, res = timed(rerun_pipeline, out, extractor=ex)
+        t_same, res = timed(rerun_pipeline, out, extractor=ex, scale=scale)
         assert res.n_new == 0, res
         passes.append(("rerun, nothing changed", t_same))
         t_tok, t_ext = split_stages(extractor, out)

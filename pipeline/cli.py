@@ -396,16 +396,31 @@ def rerun(
         ExtractorSet | None,
         typer.Option(help="rules, ml or hybrid (default: that of the dataset's latest run)."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Processes that re-extract (local engine).")
+    ] = 1,
+    engine: Annotated[
+        Engine, typer.Option(help="local (process pool) or dask (a Dask cluster).")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (default with --engine dask: a local cluster of --workers)."
+        ),
+    ] = None,
 ) -> None:
     """Re-extract the stored articles whose extractor versions changed (no input is read again)."""
+    from pipeline.engines import ScaleOptions
     from pipeline.rerun import rerun_pipeline
 
     with _handled(), _progress_bar(_err.is_terminal) as progress:
+        scale = ScaleOptions(engine.value, workers, scheduler)
         summary = rerun_pipeline(
             dataset,
             tokenizer.value if tokenizer else None,
             extractors.value if extractors else None,
             progress=progress,
+            scale=scale,
         )
     typer.echo(
         f"dvk rerun {summary.run_id} -> {summary.out_dir}\n"

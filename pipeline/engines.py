@@ -19,6 +19,12 @@ transaction).
   must see the input files at the same paths (a shared file system) and run the same dvk:
   a worker whose extractor versions differ from the parent's stops the run.
 
+A rerun (``dvk rerun --workers N`` / ``--engine dask``, :func:`rerun_outcomes`) has no input
+files: the writer reads the stale articles from the dataset (the article store) a page at a
+time and sends them, with their cached tokens and stored layers, to the pool (a few articles a
+task) or to the cluster (:data:`RERUN_PARTITION` articles a partition, :func:`reextract_partition`),
+and commits what comes back in the dataset's order, as a rerun in one process would.
+
 Articles already stored with the same content and extractor versions are skipped before
 extraction, as in a serial run: the workers get the set of (article id, content hash) keys
 current in the dataset when the run starts (about 100 bytes per stored article), and the
@@ -33,10 +39,11 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from corpus.ingest import IngestFailure, is_warc
 from corpus.prefilter import Prefilter
@@ -48,7 +55,11 @@ if TYPE_CHECKING:
     from extractors.pipeline import Extractor
     from extractors.records import Extraction
     from pipeline.orchestrate import Progress, RunSummary
+    from pipeline.rerun import Redone, RerunItem
     from pipeline.storage import BatchWriter, Store
+
+T = TypeVar("T")
+K = TypeVar("K")
 
 ENGINES = ("local", "dask")
 #: Articles (local engine) or partitions (dask) in flight per worker.
@@ -265,26 +276,48 @@ def pool_outcomes(
 
     The parent reads and screens; at most ``WINDOW_PER_WORKER * workers`` articles are in flight.
     """
-    methods = multiprocessing.get_all_start_methods()
-    forked = "fork" in methods
+    with _local_pool(extractor, spec, known, scale.workers) as pool:
+
+        def submitted() -> Iterator[tuple[int, Future[Outcome]]]:
+            for n, path in enumerate(files):
+                for item, early in read_screened(path, scale):
+                    yield n, (_done(early) if early is not None else pool.submit(_prepare_in_worker, item))
+
+        yield from in_order(submitted(), WINDOW_PER_WORKER * scale.workers)
+
+
+def _local_pool(
+    extractor: Extractor | Any, spec: ExtractorSpec, known: frozenset[str], workers: int
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, each with the run's Extractor (inherited where processes
+    are forked, else built from ``spec``) and the keys of the current articles."""
+    forked = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if forked else "spawn")
     initargs = (extractor if forked else None, spec, known)
-    window = WINDOW_PER_WORKER * scale.workers
-    pending: deque[tuple[int, Future[Outcome] | Outcome]] = deque()
-    with ProcessPoolExecutor(scale.workers, context, initializer=_init_worker, initargs=initargs) as pool:
-        for n, path in enumerate(files):
-            for item, early in read_screened(path, scale):
-                entry = early if early is not None else pool.submit(_prepare_in_worker, item)
-                pending.append((n, entry))
-                while len(pending) > window:
-                    yield _settle(pending.popleft())
-        while pending:
-            yield _settle(pending.popleft())
+    return ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
 
 
-def _settle(entry: tuple[int, Future[Outcome] | Outcome]) -> tuple[int, Outcome]:
-    n, value = entry
-    return n, value.result() if isinstance(value, Future) else value
+def _done(value: T) -> Future[T]:
+    """A future that already holds ``value`` (what needs no worker keeps its place in the order)."""
+    future: Future[T] = Future()
+    future.set_result(value)
+    return future
+
+
+def in_order(futures: Iterable[tuple[K, Any]], window: int) -> Iterator[tuple[K, Any]]:
+    """``(tag, result)`` of each ``(tag, future)`` in the order given, with at most ``window`` futures
+    unsettled: the iterable (which submits the work) is advanced only as results are taken, so
+    what is in flight, and in memory, stays bounded.  Works for ``concurrent.futures`` and Dask
+    futures alike (both have ``result()``)."""
+    pending: deque[tuple[K, Any]] = deque()
+    for entry in futures:
+        pending.append(entry)
+        if len(pending) > window:
+            tag, future = pending.popleft()
+            yield tag, future.result()
+    while pending:
+        tag, future = pending.popleft()
+        yield tag, future.result()
 
 
 # -- dask engine ----------------------------------------------------------------------------------
@@ -343,6 +376,25 @@ def dask_outcomes(
         return
     import dask
     import dask.bag as db
+
+    with _dask_client(scale) as (client, n_workers):
+        task = dask.delayed(PartitionTask(spec, scale, vkey, known), pure=True)
+        bag = db.from_sequence([str(f) for f in files], npartitions=partition_count(len(files), n_workers))
+        parts = bag.map_partitions(process_partition, task).to_delayed()
+        files_done = 0
+        computed = ((None, client.compute(d)) for d in parts)
+        for _, results in in_order(computed, WINDOW_PER_WORKER * n_workers):
+            for result in results:
+                _check_versions(result.vkey, vkey)
+                files_done += result.n_files
+                for outcome in result.outcomes:
+                    yield files_done, outcome
+
+
+@contextmanager
+def _dask_client(scale: ScaleOptions) -> Iterator[tuple[Any, int]]:
+    """A client of ``scale.scheduler``'s cluster, or of a LocalCluster of ``scale.workers``
+    processes started (and closed) here, with the number of workers."""
     from distributed import Client, LocalCluster
 
     cluster = None
@@ -352,32 +404,86 @@ def dask_outcomes(
         cluster = LocalCluster(n_workers=scale.workers, processes=True, threads_per_worker=1)
         client = Client(cluster)
     try:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or scale.workers)
-        task = dask.delayed(PartitionTask(spec, scale, vkey, known), pure=True)
-        bag = db.from_sequence([str(f) for f in files], npartitions=partition_count(len(files), n_workers))
-        parts = iter(bag.map_partitions(process_partition, task).to_delayed())
-        pending = deque(client.compute(d) for d in islice(parts, WINDOW_PER_WORKER * n_workers))
-        files_done = 0
-        while pending:
-            future = pending.popleft()
-            results = future.result()
-            future.release()
-            nxt = next(parts, None)
-            if nxt is not None:
-                pending.append(client.compute(nxt))
-            for result in results:
-                if result.vkey != vkey:
-                    raise EngineError(
-                        f"a Dask worker has other extractor versions ({result.vkey} vs {vkey}):"
-                        " install the same dvk on every worker"
-                    )
-                files_done += result.n_files
-                for outcome in result.outcomes:
-                    yield files_done, outcome
+        yield client, max(1, len(client.scheduler_info().get("workers", {})) or scale.workers)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _check_versions(worker_key: str, vkey: str) -> None:
+    if worker_key != vkey:
+        raise EngineError(
+            f"a Dask worker has other extractor versions ({worker_key} vs {vkey}):"
+            " install the same dvk on every worker"
+        )
+
+
+# -- reruns: the stale articles of the dataset ----------------------------------------------------
+#: Stale articles per Dask partition of a rerun (shipped from the dataset to a worker and back).
+RERUN_PARTITION = 32
+#: Stale articles per task of a rerun's process pool (one task per article costs more than a
+#: rerun that restores most components from their layers).
+RERUN_CHUNK = 8
+
+
+def _reextract_in_worker(items: list[RerunItem]) -> list[Redone]:
+    from pipeline.rerun import reextract
+
+    return [reextract(item, _worker_extractor) for item in items]
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last one shorter), read as they are asked for."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+@dataclass(slots=True)
+class RerunPartition:
+    """The re-extracted articles of one partition of a rerun, with the worker's versions key."""
+
+    vkey: str
+    redone: list[Redone]
+
+
+def reextract_partition(items: Sequence[RerunItem], spec: ExtractorSpec, vkey: str) -> RerunPartition:
+    """Re-extract one partition of stale articles (runs on a Dask worker; nothing when the worker's
+    extractor versions are not ``vkey``)."""
+    from pipeline.orchestrate import build_extractor
+    from pipeline.rerun import reextract
+    from pipeline.storage import versions_key
+
+    extractor = build_extractor(spec.tokenizer, spec.extractors)  # cached per process
+    wkey = versions_key(extractor.versions)
+    if wkey != vkey:
+        return RerunPartition(wkey, [])
+    with batch_gc():
+        return RerunPartition(wkey, [reextract(item, extractor) for item in items])
+
+
+def rerun_outcomes(
+    items: Iterable[RerunItem], extractor: Any, spec: ExtractorSpec, scale: ScaleOptions, vkey: str
+) -> Iterator[Redone]:
+    """Each stale article re-extracted (:func:`pipeline.rerun.reextract`), in the order given, on a
+    process pool of ``scale.workers`` or on a Dask cluster: the partitions of the article store
+    (:data:`RERUN_PARTITION` stale articles each, with their cached tokens and layers) are sent
+    to the workers as they are read, at most ``WINDOW_PER_WORKER`` per worker at once; a pool's
+    tasks are :data:`RERUN_CHUNK` articles each."""
+    if scale.engine != "dask":
+        with _local_pool(extractor, spec, frozenset(), scale.workers) as pool:
+            chunks = _chunks(items, RERUN_CHUNK)
+            submitted = ((None, pool.submit(_reextract_in_worker, chunk)) for chunk in chunks)
+            for _, redone in in_order(submitted, WINDOW_PER_WORKER * scale.workers):
+                yield from redone
+        return
+    chunks = _chunks(items, RERUN_PARTITION)
+    with _dask_client(scale) as (client, n_workers):
+        submitted = ((None, client.submit(reextract_partition, c, spec, vkey, pure=False)) for c in chunks)
+        for _, part in in_order(submitted, WINDOW_PER_WORKER * n_workers):
+            _check_versions(part.vkey, vkey)
+            yield from part.redone
 
 
 __all__ = [
@@ -390,10 +496,13 @@ __all__ = [
     "commit",
     "current_keys",
     "dask_outcomes",
+    "in_order",
     "partition_count",
     "pool_outcomes",
     "prepare",
     "process_partition",
+    "reextract_partition",
+    "rerun_outcomes",
     "run_engine",
     "screen",
 ]

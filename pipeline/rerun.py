@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.records import Article
+from extractors.records import Extraction
 from pipeline import __version__, orchestrate
 from pipeline.batch_gc import batch_gc
+from pipeline.engines import ExtractorSpec, ScaleOptions
 from pipeline.errors import NoDatasetError
 from pipeline.normalise import normaliser_version
 from pipeline.orchestrate import Progress, RunSummary
@@ -46,7 +48,7 @@ from pipeline.storage import (
     run_versions,
     versions_key,
 )
-from pipeline.token_cache import accepts_tokens, extract_with_cache, extractor_token_key
+from pipeline.token_cache import TokenSource, accepts_tokens, extract_with_cache, extractor_token_key
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +135,12 @@ def rerun_pipeline(
     progress: Callable[[Progress], object] | None = None,
     *,
     extractor: object | None = None,
+    scale: ScaleOptions | None = None,
 ) -> RunSummary:
     """Re-extract the stale articles of the dataset in ``out_dir``; returns the run's summary.
+
+    ``scale``: re-extract on a process pool or a Dask cluster (:mod:`pipeline.engines`; its
+    prefilter does not apply: a rerun reads no input); without it, in this process.
 
     ``n_read`` counts the stored articles, ``n_unchanged`` those already current,
     ``n_new`` those re-extracted, ``n_failed`` those whose extraction failed
@@ -162,7 +168,8 @@ def rerun_pipeline(
         ).fetchone()
         summary.n_read, summary.n_unchanged = total, current
         try:
-            _rerun_articles(store, extractor, vkey, summary, progress)
+            spec = ExtractorSpec(tokenizer, getattr(extractor, "extractors", extractors))
+            _rerun_articles(store, extractor, vkey, summary, progress, scale or ScaleOptions(), spec)
         except BaseException as exc:
             status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             with contextlib.suppress(Exception):
@@ -187,12 +194,84 @@ class _PageTokens:
         return hit or self.writer.pending_tokens(content_hash, tokenizer_key)
 
 
+@dataclass(frozen=True, slots=True)
+class _OwnTokens:
+    """The token source of one stale article away from the dataset (a worker): its own cached tokens."""
+
+    stale: Stale
+
+    def cached_tokens(self, content_hash: str, tokenizer_key: str) -> CachedTokens | None:
+        tokens = self.stale.tokens
+        if tokens is None or tokens.tokenizer_key != tokenizer_key:
+            return None
+        return tokens if content_hash == self.stale.article.content_hash else None
+
+
+@dataclass(slots=True)
+class Redone:
+    """What re-extracting one stale article gave (:func:`reextract`), for :func:`commit_redone`."""
+
+    article: Article
+    extraction: Extraction | None = None  # normalised, unless the stored rows are kept
+    tokens: CachedTokens | None = None  # tokens made on a cache miss, to cache
+    keep: bool = False  # the records are those the stored rows were made from
+    reason: str = ""  # why the extraction failed (``extraction`` is then None)
+
+
+@dataclass(frozen=True, slots=True)
+class RerunItem:
+    """One stale article to re-extract, and whether its rows were made by the current normaliser."""
+
+    stale: Stale
+    same_normaliser: bool
+
+
+def reextract(item: RerunItem, extractor: object, source: TokenSource | None = None) -> Redone:
+    """Re-extract one stale article on its cached tokens (``source``: where they are looked up;
+    default: those fetched with it) and stored layers; normalise its records unless they are
+    those its stored rows were made from, by the same normaliser.  No I/O: this runs in a pool
+    process or on a Dask worker as well as in the writer's."""
+    stale = item.stale
+    article = stale.article
+    try:
+        extraction, tokens = extract_with_cache(
+            source or _OwnTokens(stale), extractor, article, layers=stale.layers
+        )
+        keep = extraction.same_records and item.same_normaliser
+        if not keep:
+            extraction = orchestrate._normalised(extraction, article)
+    except Exception as exc:  # noqa: BLE001 - per-article isolation
+        log.debug("extraction of %s failed", article.doc, exc_info=True)
+        return Redone(article, reason=f"extract: {orchestrate._describe(exc)}")
+    return Redone(article, extraction, tokens, keep)
+
+
+def commit_redone(redone: Redone, writer: BatchWriter, vkey: str, summary: RunSummary) -> None:
+    """Hand one re-extracted article to the rerun's writer (a failure is recorded, and the article
+    keeps its old rows)."""
+    article, extraction = redone.article, redone.extraction
+    if extraction is None:
+        orchestrate._fail(writer.store, summary, article.source, article.doc, redone.reason)
+        return
+    try:
+        if redone.keep:
+            writer.keep_rows(article, vkey, extraction.layers, tokens=redone.tokens)
+        else:
+            writer.add(article, extraction, vkey, tokens=redone.tokens)
+    except Exception as exc:  # noqa: BLE001
+        orchestrate._fail(
+            writer.store, summary, article.source, article.doc, f"store: {orchestrate._describe(exc)}"
+        )
+
+
 def _rerun_articles(
     store: Store,
     extractor: object,
     vkey: str,
     summary: RunSummary,
     progress: Callable[[Progress], object] | None,
+    scale: ScaleOptions,
+    spec: ExtractorSpec,
 ) -> None:
     def report(article: Article) -> None:
         if progress is not None:
@@ -209,39 +288,28 @@ def _rerun_articles(
     writer.on_commit = committed
     key = extractor_token_key(extractor) if accepts_tokens(extractor) else None
     normaliser, normalisers = normaliser_version(), run_normalisers(store)
+
+    def items(page: list[Stale]) -> Iterator[RerunItem]:
+        for stale in page:
+            yield RerunItem(stale, normalisers.get(stale.run_id) == normaliser)
+
     try:
-        for page in stale_pages(store, vkey, key):
-            fetched = {
-                (s.article.content_hash, s.tokens.tokenizer_key): s.tokens
-                for s in page
-                if s.tokens is not None
-            }
-            source = _PageTokens(fetched, writer)
-            for stale in page:
-                article = stale.article
-                try:
-                    extraction, new_tokens = extract_with_cache(
-                        source, extractor, article, layers=stale.layers
-                    )
-                    # the same records as the stored rows were made from, by the same normaliser
-                    keep = extraction.same_records and normalisers.get(stale.run_id) == normaliser
-                    if not keep:
-                        extraction = orchestrate._normalised(extraction, article)
-                except Exception as exc:  # noqa: BLE001 - per-article isolation
-                    log.debug("extraction of %s failed", article.doc, exc_info=True)
-                    orchestrate._fail(
-                        store, summary, article.source, article.doc, f"extract: {orchestrate._describe(exc)}"
-                    )
-                    continue
-                try:
-                    if keep:
-                        writer.keep_rows(article, vkey, extraction.layers, tokens=new_tokens)
-                    else:
-                        writer.add(article, extraction, vkey, tokens=new_tokens)
-                except Exception as exc:  # noqa: BLE001
-                    orchestrate._fail(
-                        store, summary, article.source, article.doc, f"store: {orchestrate._describe(exc)}"
-                    )
+        if scale.parallel:
+            from pipeline import engines
+
+            stale = (item for page in stale_pages(store, vkey, key) for item in items(page))
+            for redone in engines.rerun_outcomes(stale, extractor, spec, scale, vkey):
+                commit_redone(redone, writer, vkey, summary)
+        else:
+            for page in stale_pages(store, vkey, key):
+                fetched = {
+                    (s.article.content_hash, s.tokens.tokenizer_key): s.tokens
+                    for s in page
+                    if s.tokens is not None
+                }
+                source = _PageTokens(fetched, writer)
+                for item in items(page):
+                    commit_redone(reextract(item, extractor, source), writer, vkey, summary)
         writer.flush()
     except BaseException:
         with contextlib.suppress(Exception):

@@ -1,19 +1,31 @@
 """The Dask engine on a real cluster: a ``distributed.LocalCluster`` of two worker processes.
 
 The run on the cluster (``--engine dask --scheduler ADDRESS``) must store exactly what the
-local engine stores: the JSONL export of the sample corpus is compared byte for byte.  Each
+local engine stores: the JSONL export of the sample corpus is compared byte for byte; so must a
+rerun on the cluster (``dvk rerun --engine dask``) after an extractor version change.  Each
 worker process builds its Extractor once (pyvi, the faster tokenizer to load) and keeps it.
 """
 
 from __future__ import annotations
 
+import copy
+import shutil
 from pathlib import Path
 
 import pytest
 
-from pipeline.engines import EngineError, PartitionTask, ScaleOptions, process_partition
+from pipeline.engines import (
+    EngineError,
+    ExtractorSpec,
+    PartitionTask,
+    ScaleOptions,
+    process_partition,
+    reextract_partition,
+)
 from pipeline.export import export_jsonl
-from pipeline.orchestrate import run_pipeline
+from pipeline.orchestrate import build_extractor, run_pipeline
+from pipeline.rerun import RerunItem, Stale, rerun_pipeline, stored_article
+from pipeline.storage import open_store
 
 distributed = pytest.importorskip("distributed")
 
@@ -61,3 +73,57 @@ def test_a_worker_with_other_extractor_versions_is_refused(tmp_path: Path) -> No
     [result] = process_partition([str(tmp_path / "a.txt")], task)
     assert result.vkey != "not-the-key" and result.outcomes == []
     assert issubclass(EngineError, Exception)
+
+
+def _old_versions(extractor):
+    """A copy of ``extractor`` with an older ``dvk.rules``: what it stores is stale for the workers."""
+    old = copy.copy(extractor)
+    old.versions = {**extractor.versions, "dvk.rules": extractor.versions["dvk.rules"] + "+old"}
+    return old
+
+
+def test_dask_rerun_exports_the_same_bytes_as_a_local_rerun(cluster, tmp_path: Path) -> None:
+    pyvi = build_extractor("pyvi")
+    run_pipeline([str(SAMPLES)], tmp_path / "local", extractor=_old_versions(pyvi))
+    shutil.copytree(tmp_path / "local", tmp_path / "dask")
+    local = rerun_pipeline(tmp_path / "local", "pyvi")
+    scale = ScaleOptions(engine="dask", scheduler=cluster.scheduler_address)
+    summary = rerun_pipeline(tmp_path / "dask", "pyvi", scale=scale)
+    assert _export(tmp_path / "dask") == _export(tmp_path / "local")
+    assert (summary.n_read, summary.n_new, summary.n_unchanged, summary.n_failed) == (16, 16, 0, 0)
+    assert (local.n_new, local.n_failed, local.rows) == (summary.n_new, summary.n_failed, summary.rows)
+    with open_store(tmp_path / "dask", read_only=True) as store:
+        assert store.con.execute("SELECT DISTINCT versions_key FROM articles").fetchall() == [
+            (store.con.execute("SELECT versions_key FROM articles LIMIT 1").fetchone()[0],)
+        ]
+    again = rerun_pipeline(tmp_path / "dask", "pyvi", scale=scale)
+    assert (again.n_new, again.n_unchanged) == (0, 16)
+
+
+def test_a_dask_rerun_with_other_versions_than_the_workers_stops_and_loses_nothing(
+    cluster, tmp_path: Path
+) -> None:
+    run_pipeline([str(SAMPLES)], tmp_path / "ds", "pyvi")
+    before = _export(tmp_path / "ds")
+    scale = ScaleOptions(engine="dask", scheduler=cluster.scheduler_address)
+    with pytest.raises(EngineError, match="other extractor versions"):
+        rerun_pipeline(tmp_path / "ds", extractor=_old_versions(build_extractor("pyvi")), scale=scale)
+    assert _export(tmp_path / "ds") == before
+    with open_store(tmp_path / "ds", read_only=True) as store:
+        assert store.con.execute("SELECT command, status FROM runs ORDER BY started_at").fetchall() == [
+            ("run", "done"),
+            ("rerun", "failed"),
+        ]
+
+
+def test_a_rerun_partition_is_refused_by_a_worker_with_other_versions(tmp_path: Path) -> None:
+    run_pipeline([str(SAMPLES / "s03_quan10_2024.txt")], tmp_path / "ds", "pyvi")
+    with open_store(tmp_path / "ds", read_only=True) as store:
+        from pipeline.rerun import _COLUMNS
+
+        row = store.con.execute(f"SELECT {', '.join(_COLUMNS)} FROM articles").fetchone()
+    item = RerunItem(Stale(stored_article(row), None, None), same_normaliser=True)
+    refused = reextract_partition([item], ExtractorSpec("pyvi"), "not-the-key")
+    assert refused.vkey != "not-the-key" and refused.redone == []
+    [redone] = reextract_partition([item], ExtractorSpec("pyvi"), refused.vkey).redone
+    assert redone.extraction is not None and redone.extraction.stats and not redone.keep

@@ -8,13 +8,17 @@ The Dask engine is tested in tests/test_engine_dask.py.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import io
 import json
+import shutil
+import zlib
 from pathlib import Path
 
 import pytest
-from conftest import Corpus, write_bad_corpus
+from conftest import Corpus, write_bad_corpus, write_good_corpus
+from fakes import FakeExtractor
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -26,7 +30,8 @@ from pipeline.cli import app
 from pipeline.engines import ScaleOptions, partition_count
 from pipeline.errors import BadOptionError
 from pipeline.export import export_jsonl
-from pipeline.orchestrate import run_pipeline
+from pipeline.orchestrate import build_extractor, run_pipeline
+from pipeline.rerun import rerun_pipeline
 from pipeline.storage import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +106,82 @@ def test_two_workers_record_the_same_failures_in_the_same_order(fake_extraction,
     assert len(table(two, query)) == corpus.n_bad
     assert (s2.n_new, s2.n_failed) == (s1.n_new, s1.n_failed) == (corpus.n_articles, corpus.n_bad)
     assert export_bytes(one) == export_bytes(two)
+
+
+# -- reruns on the local engine: 2 workers store what the writer's own process stores -------------
+def _old_versions(extractor, key: str = "dvk.rules"):
+    """A copy of ``extractor`` with other versions: a dataset it made is stale for ``extractor``."""
+    old = copy.copy(extractor)
+    old.versions = {**extractor.versions, key: extractor.versions[key] + "+old"}
+    return old
+
+
+def test_a_rerun_on_two_workers_stores_what_a_rerun_in_one_process_stores(tmp_path: Path) -> None:
+    extractor = build_extractor("pyvi")
+    run_pipeline([str(SAMPLES)], tmp_path / "one", extractor=_old_versions(extractor))
+    shutil.copytree(tmp_path / "one", tmp_path / "two")
+    one = rerun_pipeline(tmp_path / "one", extractor=extractor)
+    two = rerun_pipeline(tmp_path / "two", extractor=extractor, scale=ScaleOptions(workers=2))
+    assert export_bytes(tmp_path / "two") == export_bytes(tmp_path / "one")
+    assert (two.n_read, two.n_new, two.n_unchanged, two.n_failed) == (16, 16, 0, 0)
+    assert (one.n_read, one.n_new, one.n_unchanged, one.n_failed, one.rows) == (
+        two.n_read, two.n_new, two.n_unchanged, two.n_failed, two.rows,
+    )  # fmt: skip
+    layers = "SELECT article_id, data FROM layers ORDER BY article_id"
+    assert table(tmp_path / "two", layers) == table(tmp_path / "one", layers)
+    # every component changed again, the records did not: the workers' articles keep their rows
+    newer = _old_versions(extractor, "dvk.rules")
+    kept = rerun_pipeline(tmp_path / "two", extractor=newer, scale=ScaleOptions(workers=2))
+    assert kept.n_new == 16 and export_bytes(tmp_path / "two") == export_bytes(tmp_path / "one")
+    assert table(tmp_path / "two", "SELECT DISTINCT run_id FROM stats") == [(kept.run_id,)]
+    again = rerun_pipeline(tmp_path / "two", extractor=newer, scale=ScaleOptions(workers=2))
+    assert (again.n_new, again.n_unchanged) == (0, 16)
+
+
+class _FailsOnSome(FakeExtractor):
+    """A fake extractor (another version) that fails on the articles whose text hashes to 0 mod 3."""
+
+    def __init__(self) -> None:
+        super().__init__(version="2")
+
+    def extract(self, article):
+        if zlib.crc32(article.text.encode("utf-8")) % 3 == 0:
+            raise ValueError("no good")
+        return super().extract(article)
+
+
+def test_a_rerun_on_two_workers_records_the_same_failures_in_the_same_order(
+    fake_extraction, tmp_path: Path
+) -> None:
+    corpus = write_good_corpus(tmp_path / "in")
+    run_pipeline([str(corpus.root)], tmp_path / "one")
+    shutil.copytree(tmp_path / "one", tmp_path / "two")
+    before = export_bytes(tmp_path / "one")
+    one = rerun_pipeline(tmp_path / "one", extractor=_FailsOnSome())
+    two = rerun_pipeline(tmp_path / "two", extractor=_FailsOnSome(), scale=ScaleOptions(workers=2))
+    texts = [t for (t,) in table(tmp_path / "one", "SELECT text FROM articles")]
+    n_bad = sum(zlib.crc32(t.encode("utf-8")) % 3 == 0 for t in texts)
+    assert 0 < n_bad < corpus.n_articles
+    query = "SELECT source, doc, reason FROM failures ORDER BY rowid"
+    assert table(tmp_path / "two", query) == table(tmp_path / "one", query)
+    assert {r for (*_, r) in table(tmp_path / "two", query)} == {"extract: ValueError: no good"}
+    assert (two.n_new, two.n_failed) == (one.n_new, one.n_failed) == (corpus.n_articles - n_bad, n_bad)
+    # the failed articles keep their rows: the fake's records do not depend on its version
+    assert export_bytes(tmp_path / "two") == export_bytes(tmp_path / "one") == before
+
+
+def test_cli_rerun_takes_workers_and_refuses_a_scheduler_without_dask(
+    fake_extraction, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = write_good_corpus(tmp_path / "in")
+    assert dvk("run", corpus.root, "--out", tmp_path / "ds").exit_code == 0
+    monkeypatch.setenv("DVK_FAKE_VERSION", "2")
+    result = dvk("rerun", tmp_path / "ds", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "articles stored: 5; re-extracted: 5; unchanged: 0; failed: 0" in result.stdout
+    refused = dvk("rerun", tmp_path / "ds", "--scheduler", "tcp://127.0.0.1:1")
+    assert refused.exit_code == 2 and "--scheduler needs --engine dask" in refused.output
+    assert dvk("rerun", tmp_path / "ds", "--workers", "0").exit_code == 2
 
 
 def test_scale_options_reject_bad_values() -> None:
