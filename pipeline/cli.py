@@ -165,6 +165,13 @@ def run(
             help="Dask scheduler address (default with --engine dask: a local cluster of --workers)."
         ),
     ] = None,
+    spool: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder the Dask workers write their Parquet partitions to, shared with them"
+            " (default: the dataset folder)."
+        ),
+    ] = None,
     prefilter: Annotated[
         Path | None,
         typer.Option(help="Terms file (one a line): keep only articles naming one of them (all inputs)."),
@@ -184,7 +191,9 @@ def run(
             terms = load_prefilter(prefilter) if prefilter is not None else None
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadOptionError(str(exc)) from exc
-        scale = ScaleOptions(engine.value, workers, scheduler, terms, warc_prefilter=not no_prefilter)
+        scale = ScaleOptions(
+            engine.value, workers, scheduler, terms, warc_prefilter=not no_prefilter, spool=spool
+        )
         summary = run_pipeline(
             inputs, out, tokenizer.value, progress=progress, extractors=extractors.value, scale=scale
         )
@@ -408,13 +417,20 @@ def rerun(
             help="Dask scheduler address (default with --engine dask: a local cluster of --workers)."
         ),
     ] = None,
+    spool: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder the Dask workers write their Parquet partitions to, shared with them"
+            " (default: the dataset folder)."
+        ),
+    ] = None,
 ) -> None:
     """Re-extract the stored articles whose extractor versions changed (no input is read again)."""
     from pipeline.engines import ScaleOptions
     from pipeline.rerun import rerun_pipeline
 
     with _handled(), _progress_bar(_err.is_terminal) as progress:
-        scale = ScaleOptions(engine.value, workers, scheduler)
+        scale = ScaleOptions(engine.value, workers, scheduler, spool=spool)
         summary = rerun_pipeline(
             dataset,
             tokenizer.value if tokenizer else None,

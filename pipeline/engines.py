@@ -15,15 +15,18 @@ transaction).
   (never of the articles: a worker reads its files itself, so the parent holds no article it
   is not writing); each partition is read, prefiltered, cleaned and extracted on a worker
   (:func:`process_partition`, the same code, extractors unchanged, one Extractor per worker
-  process) and comes back as records, a bounded window of partitions at a time.  Workers
-  must see the input files at the same paths (a shared file system) and run the same dvk:
-  a worker whose extractor versions differ from the parent's stops the run.
+  process) and is written by the worker as a Parquet partition in the run's spool folder
+  (:mod:`pipeline.spool`), which the parent loads into the database, a bounded window of
+  partitions at a time.  Workers must see the input files and the spool folder at the same
+  paths (a shared file system) and run the same dvk: a worker whose extractor versions differ
+  from the parent's stops the run.
 
 A rerun (``dvk rerun --workers N`` / ``--engine dask``, :func:`rerun_outcomes`) has no input
 files: the writer reads the stale articles from the dataset (the article store) a page at a
 time and sends them, with their cached tokens and stored layers, to the pool (a few articles a
-task) or to the cluster (:data:`RERUN_PARTITION` articles a partition, :func:`reextract_partition`),
-and commits what comes back in the dataset's order, as a rerun in one process would.
+task) or to the cluster (:data:`RERUN_PARTITION` articles a partition, :func:`reextract_partition`,
+written back as a Parquet partition in the spool), and commits what comes back in the
+dataset's order, as a rerun in one process would.
 
 Articles already stored with the same content and extractor versions are skipped before
 extraction, as in a serial run: the workers get the set of (article id, content hash) keys
@@ -50,13 +53,14 @@ from corpus.prefilter import Prefilter
 from corpus.records import Article, RawArticle
 from pipeline.batch_gc import batch_gc, tune_for_batches
 from pipeline.errors import BadOptionError, DvkError
+from pipeline.spool import Spooled, load_partition, run_spool, spooling, write_partition
 
 if TYPE_CHECKING:
     from extractors.pipeline import Extractor
     from extractors.records import Extraction
     from pipeline.orchestrate import Progress, RunSummary
     from pipeline.rerun import Redone, RerunItem
-    from pipeline.storage import BatchWriter, Store
+    from pipeline.storage import ArticleWrite, BatchWriter, Store
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -66,8 +70,8 @@ ENGINES = ("local", "dask")
 WINDOW_PER_WORKER = 4
 
 # What became of one input: the stage it reached.
-READ_FAILED, FILTERED, CLEAN_FAILED, UNCHANGED, EXTRACT_FAILED, EXTRACTED = (
-    "read_failed", "filtered", "clean_failed", "unchanged", "extract_failed", "extracted",
+READ_FAILED, FILTERED, CLEAN_FAILED, UNCHANGED, EXTRACT_FAILED, EXTRACTED, STORE_FAILED = (
+    "read_failed", "filtered", "clean_failed", "unchanged", "extract_failed", "extracted", "store_failed",
 )  # fmt: skip
 
 
@@ -88,6 +92,7 @@ class ScaleOptions:
     scheduler: str | None = None
     prefilter: Prefilter | None = None
     warc_prefilter: bool = True
+    spool: Path | None = None  # where Dask workers write their partitions (default: the dataset folder)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -96,6 +101,8 @@ class ScaleOptions:
             raise BadOptionError("--workers must be at least 1")
         if self.scheduler and self.engine != "dask":
             raise BadOptionError("--scheduler needs --engine dask")
+        if self.spool and self.engine != "dask":
+            raise BadOptionError("--spool needs --engine dask")
 
     @property
     def parallel(self) -> bool:
@@ -127,6 +134,7 @@ class Outcome:
     article: Article | None = None
     extraction: Extraction | None = None
     tokens: Any = None  # the tokens to cache with the article (pipeline.storage.CachedTokens), if any
+    write: ArticleWrite | None = None  # its rows, made by a Dask worker (pipeline.spool)
 
 
 class _NoTokenCache:
@@ -192,9 +200,14 @@ def commit(outcome: Outcome, writer: BatchWriter, vkey: str, summary: RunSummary
         summary.n_unchanged += 1
     elif kind == EXTRACT_FAILED:
         _fail(store, summary, article.source, article.doc, f"extract: {outcome.reason}")
+    elif kind == STORE_FAILED:
+        _fail(store, summary, article.source, article.doc, f"store: {outcome.reason}")
     else:
         try:
-            writer.add(article, outcome.extraction, vkey, tokens=outcome.tokens)
+            if outcome.write is not None:
+                writer.add_write(outcome.write)
+            else:
+                writer.add(article, outcome.extraction, vkey, tokens=outcome.tokens)
         except Exception as exc:  # noqa: BLE001
             _fail(store, summary, article.source, article.doc, f"store: {_describe(exc)}")
 
@@ -235,7 +248,8 @@ def run_engine(
     vkey = versions_key(extractor.versions)
     known = current_keys(writer.store, vkey)
     if scale.engine == "dask":
-        outcomes = dask_outcomes(files, spec, scale, known, vkey)
+        spool = run_spool(scale.spool or writer.store.directory, writer.run_id)
+        outcomes = dask_outcomes(files, spec, scale, known, vkey, spool, writer.store)
     else:
         outcomes = pool_outcomes(files, extractor, spec, scale, known)
     for files_done, outcome in outcomes:
@@ -323,21 +337,25 @@ def in_order(futures: Iterable[tuple[K, Any]], window: int) -> Iterator[tuple[K,
 # -- dask engine ----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class PartitionTask:
-    """What every partition needs: how to build the extractor, which versions, what is stored."""
+    """What every partition needs: how to build the extractor, which versions, what is stored,
+    and where its results go (the run's spool folder, :mod:`pipeline.spool`)."""
 
     spec: ExtractorSpec
     scale: ScaleOptions
     vkey: str
     known: frozenset[str]
+    run_id: str = ""
+    spool: str = ""
 
 
 @dataclass(slots=True)
 class PartitionResult:
-    """The outcomes of one partition's files, with the number of files and the worker's versions key."""
+    """Where the outcomes of one partition's files were written (a Parquet partition), with the
+    number of files and the worker's versions key (no path: the worker refused the task)."""
 
     vkey: str
     n_files: int
-    outcomes: list[Outcome]
+    path: str | None = None
 
 
 def process_partition(paths: Iterable[str], task: PartitionTask) -> list[PartitionResult]:
@@ -348,15 +366,36 @@ def process_partition(paths: Iterable[str], task: PartitionTask) -> list[Partiti
     extractor = build_extractor(task.spec.tokenizer, task.spec.extractors)  # cached per process
     wkey = versions_key(extractor.versions)
     if wkey != task.vkey:
-        return [PartitionResult(wkey, 0, [])]
-    outcomes: list[Outcome] = []
+        return [PartitionResult(wkey, 0)]
+    items: list[Spooled] = []
     n_files = 0
     with batch_gc():  # a Dask worker is not dvk's process: only while this partition runs
         for path in paths:
             n_files += 1
             for item, early in read_screened(Path(path), task.scale):
-                outcomes.append(early if early is not None else prepare(item, extractor, task.known))
-    return [PartitionResult(wkey, n_files, outcomes)]
+                outcome = early if early is not None else prepare(item, extractor, task.known)
+                items.append(_spooled(outcome, task.run_id, wkey))
+    return [PartitionResult(wkey, n_files, str(write_partition(Path(task.spool), items)))]
+
+
+def _spooled(outcome: Outcome, run_id: str, vkey: str) -> Spooled:
+    """An Outcome as its partition keeps it: an extracted article as the rows to store (or, if
+    they cannot be made, a failure to store it, as the writer would have met)."""
+    from pipeline.orchestrate import _describe
+    from pipeline.storage import article_write
+
+    kind, article = outcome.kind, outcome.article
+    if kind == EXTRACTED and article is not None and outcome.extraction is not None:
+        try:
+            write = article_write(article, outcome.extraction, run_id, vkey, outcome.tokens)
+        except Exception as exc:  # noqa: BLE001 - the writer would record it as a failure to store
+            return Spooled(STORE_FAILED, outcome.source, outcome.doc, _describe(exc), article)
+        return Spooled(kind, outcome.source, outcome.doc, "", article, write)
+    return Spooled(kind, outcome.source, outcome.doc, outcome.reason, article)
+
+
+def _outcome(item: Spooled) -> Outcome:
+    return Outcome(item.kind, item.source, item.doc, item.reason, article=item.article, write=item.write)
 
 
 def partition_count(n_files: int, n_workers: int) -> int:
@@ -365,20 +404,28 @@ def partition_count(n_files: int, n_workers: int) -> int:
 
 
 def dask_outcomes(
-    files: Sequence[Path], spec: ExtractorSpec, scale: ScaleOptions, known: frozenset[str], vkey: str
+    files: Sequence[Path],
+    spec: ExtractorSpec,
+    scale: ScaleOptions,
+    known: frozenset[str],
+    vkey: str,
+    spool: Path,
+    store: Store,
 ) -> Iterator[tuple[int, Outcome]]:
     """(files done, Outcome) of every input, in input order, from a Dask cluster.
 
     Connects to ``scale.scheduler``, or starts a LocalCluster of ``scale.workers`` processes
-    (closed at the end).  At most ``WINDOW_PER_WORKER`` partitions per worker are computed at once.
+    (closed at the end).  At most ``WINDOW_PER_WORKER`` partitions per worker are computed at once;
+    each is written as Parquet into ``spool`` (a run's folder, :func:`pipeline.spool.run_spool`)
+    and loaded from there.
     """
     if not files:
         return
     import dask
     import dask.bag as db
 
-    with _dask_client(scale) as (client, n_workers):
-        task = dask.delayed(PartitionTask(spec, scale, vkey, known), pure=True)
+    with spooling(spool, earlier_runs(store, spool.name)), _dask_client(scale) as (client, n_workers):
+        task = dask.delayed(PartitionTask(spec, scale, vkey, known, spool.name, str(spool)), pure=True)
         bag = db.from_sequence([str(f) for f in files], npartitions=partition_count(len(files), n_workers))
         parts = bag.map_partitions(process_partition, task).to_delayed()
         files_done = 0
@@ -387,8 +434,8 @@ def dask_outcomes(
             for result in results:
                 _check_versions(result.vkey, vkey)
                 files_done += result.n_files
-                for outcome in result.outcomes:
-                    yield files_done, outcome
+                for item in load_partition(Path(result.path)):  # type: ignore[arg-type]
+                    yield files_done, _outcome(item)
 
 
 @contextmanager
@@ -409,6 +456,11 @@ def _dask_client(scale: ScaleOptions) -> Iterator[tuple[Any, int]]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def earlier_runs(store: Store, run_id: str) -> list[str]:
+    """The dataset's runs other than ``run_id`` (whose spool folders a killed run may have left)."""
+    return [r for (r,) in store.con.execute("SELECT run_id FROM runs WHERE run_id <> ?", [run_id]).fetchall()]
 
 
 def _check_versions(worker_key: str, vkey: str) -> None:
@@ -440,37 +492,57 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+@dataclass(frozen=True, slots=True)
+class RerunTask:
+    """What every partition of a rerun needs: how to build the extractor, which versions, the
+    run, and its spool folder (:mod:`pipeline.spool`)."""
+
+    spec: ExtractorSpec
+    vkey: str
+    run_id: str
+    spool: str
+
+
 @dataclass(slots=True)
 class RerunPartition:
-    """The re-extracted articles of one partition of a rerun, with the worker's versions key."""
+    """Where one partition of a rerun was written (a Parquet partition), with the worker's
+    versions key (no path: the worker refused the task)."""
 
     vkey: str
-    redone: list[Redone]
+    path: str | None = None
 
 
-def reextract_partition(items: Sequence[RerunItem], spec: ExtractorSpec, vkey: str) -> RerunPartition:
-    """Re-extract one partition of stale articles (runs on a Dask worker; nothing when the worker's
-    extractor versions are not ``vkey``)."""
+def reextract_partition(items: Sequence[RerunItem], task: RerunTask) -> RerunPartition:
+    """Re-extract one partition of stale articles and write it to the spool (runs on a Dask
+    worker; nothing when the worker's extractor versions are not the run's)."""
     from pipeline.orchestrate import build_extractor
-    from pipeline.rerun import reextract
+    from pipeline.rerun import reextract, spooled_redone
     from pipeline.storage import versions_key
 
-    extractor = build_extractor(spec.tokenizer, spec.extractors)  # cached per process
+    extractor = build_extractor(task.spec.tokenizer, task.spec.extractors)  # cached per process
     wkey = versions_key(extractor.versions)
-    if wkey != vkey:
-        return RerunPartition(wkey, [])
+    if wkey != task.vkey:
+        return RerunPartition(wkey)
     with batch_gc():
-        return RerunPartition(wkey, [reextract(item, extractor) for item in items])
+        done = [spooled_redone(reextract(item, extractor), task.run_id, wkey) for item in items]
+    return RerunPartition(wkey, str(write_partition(Path(task.spool), done)))
 
 
 def rerun_outcomes(
-    items: Iterable[RerunItem], extractor: Any, spec: ExtractorSpec, scale: ScaleOptions, vkey: str
+    items: Iterable[RerunItem],
+    extractor: Any,
+    spec: ExtractorSpec,
+    scale: ScaleOptions,
+    vkey: str,
+    spool: Path | None = None,
+    store: Store | None = None,
 ) -> Iterator[Redone]:
     """Each stale article re-extracted (:func:`pipeline.rerun.reextract`), in the order given, on a
     process pool of ``scale.workers`` or on a Dask cluster: the partitions of the article store
     (:data:`RERUN_PARTITION` stale articles each, with their cached tokens and layers) are sent
     to the workers as they are read, at most ``WINDOW_PER_WORKER`` per worker at once; a pool's
-    tasks are :data:`RERUN_CHUNK` articles each."""
+    tasks are :data:`RERUN_CHUNK` articles each.  A Dask worker writes what it made as Parquet
+    into ``spool`` (the run's spool folder, needed with the dask engine), loaded from there."""
     if scale.engine != "dask":
         with _local_pool(extractor, spec, frozenset(), scale.workers) as pool:
             chunks = _chunks(items, RERUN_CHUNK)
@@ -478,12 +550,18 @@ def rerun_outcomes(
             for _, redone in in_order(submitted, WINDOW_PER_WORKER * scale.workers):
                 yield from redone
         return
+    from pipeline.rerun import loaded_redone
+
+    if spool is None or store is None:
+        raise ValueError("a rerun on the dask engine needs its spool folder and its dataset")
     chunks = _chunks(items, RERUN_PARTITION)
-    with _dask_client(scale) as (client, n_workers):
-        submitted = ((None, client.submit(reextract_partition, c, spec, vkey, pure=False)) for c in chunks)
+    task = RerunTask(spec, vkey, spool.name, str(spool))
+    with spooling(spool, earlier_runs(store, spool.name)), _dask_client(scale) as (client, n_workers):
+        submitted = ((None, client.submit(reextract_partition, c, task, pure=False)) for c in chunks)
         for _, part in in_order(submitted, WINDOW_PER_WORKER * n_workers):
             _check_versions(part.vkey, vkey)
-            yield from part.redone
+            for item in load_partition(Path(part.path)):  # type: ignore[arg-type]
+                yield loaded_redone(item)
 
 
 __all__ = [
@@ -492,6 +570,7 @@ __all__ = [
     "ExtractorSpec",
     "Outcome",
     "PartitionTask",
+    "RerunTask",
     "ScaleOptions",
     "commit",
     "current_keys",

@@ -33,16 +33,20 @@ from corpus.records import Article
 from extractors.records import Extraction
 from pipeline import __version__, orchestrate
 from pipeline.batch_gc import batch_gc
-from pipeline.engines import ExtractorSpec, ScaleOptions
+from pipeline.engines import EXTRACT_FAILED, EXTRACTED, STORE_FAILED, ExtractorSpec, ScaleOptions
 from pipeline.errors import NoDatasetError
 from pipeline.normalise import normaliser_version
 from pipeline.orchestrate import Progress, RunSummary
+from pipeline.spool import Spooled, run_spool
 from pipeline.storage import (
+    ArticleWrite,
     BatchWriter,
     CachedTokens,
     RunInfo,
     Store,
+    article_write,
     dataset_path,
+    kept_write,
     new_run_id,
     open_store,
     run_versions,
@@ -216,6 +220,7 @@ class Redone:
     tokens: CachedTokens | None = None  # tokens made on a cache miss, to cache
     keep: bool = False  # the records are those the stored rows were made from
     reason: str = ""  # why the extraction failed (``extraction`` is then None)
+    write: ArticleWrite | None = None  # its write, made by a Dask worker (instead of ``extraction``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,11 +255,13 @@ def commit_redone(redone: Redone, writer: BatchWriter, vkey: str, summary: RunSu
     """Hand one re-extracted article to the rerun's writer (a failure is recorded, and the article
     keeps its old rows)."""
     article, extraction = redone.article, redone.extraction
-    if extraction is None:
+    if extraction is None and redone.write is None:
         orchestrate._fail(writer.store, summary, article.source, article.doc, redone.reason)
         return
     try:
-        if redone.keep:
+        if redone.write is not None:
+            writer.add_write(redone.write)
+        elif redone.keep:
             writer.keep_rows(article, vkey, extraction.layers, tokens=redone.tokens)
         else:
             writer.add(article, extraction, vkey, tokens=redone.tokens)
@@ -262,6 +269,30 @@ def commit_redone(redone: Redone, writer: BatchWriter, vkey: str, summary: RunSu
         orchestrate._fail(
             writer.store, summary, article.source, article.doc, f"store: {orchestrate._describe(exc)}"
         )
+
+
+def spooled_redone(redone: Redone, run_id: str, vkey: str) -> Spooled:
+    """A re-extracted article as a Dask worker's partition keeps it (:mod:`pipeline.spool`): its
+    write (rows kept, or made anew), or why it failed (to extract, or to make its rows)."""
+    article, extraction = redone.article, redone.extraction
+    if extraction is None:
+        return Spooled(EXTRACT_FAILED, article.source, article.doc, redone.reason, article)
+    try:
+        if redone.keep:
+            write = kept_write(article, run_id, vkey, extraction.layers, redone.tokens)
+        else:
+            write = article_write(article, extraction, run_id, vkey, redone.tokens)
+    except Exception as exc:  # noqa: BLE001 - the writer would record it as a failure to store
+        reason = f"store: {orchestrate._describe(exc)}"
+        return Spooled(STORE_FAILED, article.source, article.doc, reason, article)
+    return Spooled(EXTRACTED, article.source, article.doc, "", article, write)
+
+
+def loaded_redone(item: Spooled) -> Redone:
+    """A :class:`Redone` of a spooled item (:func:`spooled_redone`), for :func:`commit_redone`."""
+    if item.article is None:
+        raise ValueError(f"{item.doc}: a rerun's spooled item without its article")
+    return Redone(item.article, reason=item.reason, write=item.write)
 
 
 def _rerun_articles(
@@ -298,7 +329,8 @@ def _rerun_articles(
             from pipeline import engines
 
             stale = (item for page in stale_pages(store, vkey, key) for item in items(page))
-            for redone in engines.rerun_outcomes(stale, extractor, spec, scale, vkey):
+            spool = run_spool(scale.spool or store.directory, summary.run_id)
+            for redone in engines.rerun_outcomes(stale, extractor, spec, scale, vkey, spool, store):
                 commit_redone(redone, writer, vkey, summary)
         else:
             for page in stale_pages(store, vkey, key):

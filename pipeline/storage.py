@@ -249,6 +249,11 @@ def record_columns(table: str) -> tuple[str, ...]:
     return _TABLE_COLUMNS[table]
 
 
+def table_columns(table: str) -> tuple[str, ...]:
+    """The columns of one of dvk's tables (``articles`` and the record tables among them), in order."""
+    return _TABLE_COLUMNS[table]
+
+
 def _parse_columns() -> dict[str, dict[str, str]]:
     """Column name -> DuckDB type of every table of the full schema, in table order."""
     con = duckdb.connect(":memory:")
@@ -341,7 +346,7 @@ _ARROW_TYPES = {
 }  # fmt: skip
 
 
-def _arrow(table: str, rows: Sequence[tuple]) -> pa.Table:
+def arrow_rows(table: str, rows: Sequence[tuple]) -> pa.Table:
     """Rows (in the columns of ``table``, all of them) as an Arrow table typed like the DuckDB table."""
     columns = _TABLE_COLUMNS[table]
     by_column = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
@@ -548,7 +553,7 @@ class Store:
             if w.tokens is not None
         }
         if token_rows:
-            with self._registered("_dvk_rows", _arrow(
+            with self._registered("_dvk_rows", arrow_rows(
                 "token_cache", [(h, k, s, e) for (h, k), (s, e) in token_rows.items()]
             )):  # fmt: skip
                 self.con.execute("INSERT INTO token_cache SELECT * FROM _dvk_rows ON CONFLICT DO NOTHING")
@@ -596,7 +601,7 @@ class Store:
         """Insert rows (in the columns of ``like`` or ``table``) with one statement, through Arrow."""
         if not rows:
             return
-        with self._registered("_dvk_rows", _arrow(like or table, rows)):
+        with self._registered("_dvk_rows", arrow_rows(like or table, rows)):
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _dvk_rows")
 
     @contextmanager
@@ -806,6 +811,13 @@ class BatchWriter:
         Raises ``ValueError`` (nothing buffered) for a record field without a column.
         """
         self._buffer(article_write(article, extraction, self.run_id, versions_key, tokens))
+
+    def add_write(self, write: ArticleWrite) -> None:
+        """Buffer a write made elsewhere (a Dask worker's, loaded from its Parquet partition:
+        :mod:`pipeline.spool`) for this run."""
+        if write.run_id != self.run_id:
+            raise ValueError(f"{write.article.doc}: a write of run {write.run_id}, not of {self.run_id}")
+        self._buffer(write)
 
     def keep_rows(
         self, article: Article, versions_key: str, layers: bytes | None, tokens: CachedTokens | None = None

@@ -18,6 +18,7 @@ from pipeline.engines import (
     EngineError,
     ExtractorSpec,
     PartitionTask,
+    RerunTask,
     ScaleOptions,
     process_partition,
     reextract_partition,
@@ -25,6 +26,7 @@ from pipeline.engines import (
 from pipeline.export import export_jsonl
 from pipeline.orchestrate import build_extractor, run_pipeline
 from pipeline.rerun import RerunItem, Stale, rerun_pipeline, stored_article
+from pipeline.spool import load_partition
 from pipeline.storage import open_store
 
 distributed = pytest.importorskip("distributed")
@@ -59,6 +61,7 @@ def test_dask_engine_exports_the_same_bytes_as_the_local_engine(cluster, tmp_pat
     summary = run_pipeline([str(SAMPLES)], tmp_path / "dask", "pyvi", scale=scale)
     reference = _export(tmp_path / "local")
     assert _export(tmp_path / "dask") == reference
+    assert not (tmp_path / "dask" / "spool").exists()
     assert summary.n_new == local.n_new == len(reference.splitlines()) == 16
     assert (summary.n_files, summary.n_failed, summary.rows) == (local.n_files, local.n_failed, local.rows)
     again = run_pipeline([str(SAMPLES)], tmp_path / "dask", "pyvi", scale=scale)
@@ -71,7 +74,7 @@ def test_a_worker_with_other_extractor_versions_is_refused(tmp_path: Path) -> No
 
     task = PartitionTask(ExtractorSpec("pyvi"), ScaleOptions(engine="dask"), "not-the-key", frozenset())
     [result] = process_partition([str(tmp_path / "a.txt")], task)
-    assert result.vkey != "not-the-key" and result.outcomes == []
+    assert result.vkey != "not-the-key" and result.path is None
     assert issubclass(EngineError, Exception)
 
 
@@ -86,6 +89,10 @@ def test_dask_rerun_exports_the_same_bytes_as_a_local_rerun(cluster, tmp_path: P
     pyvi = build_extractor("pyvi")
     run_pipeline([str(SAMPLES)], tmp_path / "local", extractor=_old_versions(pyvi))
     shutil.copytree(tmp_path / "local", tmp_path / "dask")
+    with open_store(tmp_path / "dask", read_only=True) as store:
+        (first_run,) = store.con.execute("SELECT run_id FROM runs").fetchone()
+    killed = tmp_path / "dask" / "spool" / first_run / "part-left-by-a-killed-run"
+    killed.mkdir(parents=True)  # what a killed run of this dataset would have left
     local = rerun_pipeline(tmp_path / "local", "pyvi")
     scale = ScaleOptions(engine="dask", scheduler=cluster.scheduler_address)
     summary = rerun_pipeline(tmp_path / "dask", "pyvi", scale=scale)
@@ -96,6 +103,7 @@ def test_dask_rerun_exports_the_same_bytes_as_a_local_rerun(cluster, tmp_path: P
         assert store.con.execute("SELECT DISTINCT versions_key FROM articles").fetchall() == [
             (store.con.execute("SELECT versions_key FROM articles LIMIT 1").fetchone()[0],)
         ]
+    assert not (tmp_path / "dask" / "spool").exists()  # partitions loaded, then the spool removed
     again = rerun_pipeline(tmp_path / "dask", "pyvi", scale=scale)
     assert (again.n_new, again.n_unchanged) == (0, 16)
 
@@ -123,7 +131,19 @@ def test_a_rerun_partition_is_refused_by_a_worker_with_other_versions(tmp_path: 
 
         row = store.con.execute(f"SELECT {', '.join(_COLUMNS)} FROM articles").fetchone()
     item = RerunItem(Stale(stored_article(row), None, None), same_normaliser=True)
-    refused = reextract_partition([item], ExtractorSpec("pyvi"), "not-the-key")
-    assert refused.vkey != "not-the-key" and refused.redone == []
-    [redone] = reextract_partition([item], ExtractorSpec("pyvi"), refused.vkey).redone
-    assert redone.extraction is not None and redone.extraction.stats and not redone.keep
+    spool = tmp_path / "spool" / "the-run"
+    refused = reextract_partition(
+        [item], RerunTask(ExtractorSpec("pyvi"), "not-the-key", "the-run", str(spool))
+    )
+    assert refused.vkey != "not-the-key" and refused.path is None and not spool.exists()
+    done = reextract_partition([item], RerunTask(ExtractorSpec("pyvi"), refused.vkey, "the-run", str(spool)))
+    assert done.path is not None and Path(done.path).parent == spool  # a Parquet partition in the spool
+    assert sorted(p.name for p in Path(done.path).iterdir()) == [
+        "articles.parquet", "models.parquet", "outcomes.parquet", "sentences.parquet", "stats.parquet",
+        "units.parquet",
+    ]  # fmt: skip
+    [loaded] = load_partition(Path(done.path))
+    assert not Path(done.path).exists()  # loaded, then removed
+    write = loaded.write
+    assert write is not None and write.run_id == "the-run" and write.versions_key == refused.vkey
+    assert write.rows is not None and write.rows["stats"] and write.article == stored_article(row)

@@ -182,6 +182,8 @@ def test_cli_rerun_takes_workers_and_refuses_a_scheduler_without_dask(
     refused = dvk("rerun", tmp_path / "ds", "--scheduler", "tcp://127.0.0.1:1")
     assert refused.exit_code == 2 and "--scheduler needs --engine dask" in refused.output
     assert dvk("rerun", tmp_path / "ds", "--workers", "0").exit_code == 2
+    no_spool = dvk("rerun", tmp_path / "ds", "--spool", tmp_path / "spool")
+    assert no_spool.exit_code == 2 and "--spool needs --engine dask" in no_spool.output
 
 
 def test_scale_options_reject_bad_values() -> None:
