@@ -9,7 +9,12 @@ worker process builds its Extractor once (pyvi, the faster tokenizer to load) an
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -147,3 +152,57 @@ def test_a_rerun_partition_is_refused_by_a_worker_with_other_versions(tmp_path: 
     write = loaded.write
     assert write is not None and write.run_id == "the-run" and write.versions_key == refused.vkey
     assert write.rows is not None and write.rows["stats"] and write.article == stored_article(row)
+
+
+def _write_articles(folder: Path, n: int) -> None:
+    """``n`` articles: the sample corpus's .txt files cycled, each copy with a headline of its own."""
+    sources = sorted(SAMPLES.glob("*.txt"))
+    folder.mkdir(parents=True)
+    for i in range(n):
+        title, rest = sources[i % len(sources)].read_text(encoding="utf-8").split("\n", 1)
+        (folder / f"a{i:03d}.txt").write_text(f"{title} (bản tin {i})\n{rest}", encoding="utf-8")
+
+
+def test_a_dask_run_killed_with_partitions_in_its_spool_resumes_and_stores_every_article_once(
+    tmp_path: Path,
+) -> None:
+    """SIGKILL ``dvk run --engine dask`` (its whole process group: the writer, the scheduler and
+    the workers) once a worker has written a partition to the spool; the same command again
+    removes the killed run's partitions, finishes, and the dataset equals a run in one process."""
+    inp, out, log = tmp_path / "in", tmp_path / "out", tmp_path / "stderr.log"
+    _write_articles(inp, 48)
+    command = [
+        sys.executable, "-c", "from pipeline.cli import main; main()", "run", str(inp), "--out", str(out),
+        "--tokenizer", "pyvi", "--engine", "dask", "--workers", "2",
+    ]  # fmt: skip
+    with log.open("w", encoding="utf-8") as err:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 240
+            while not any((out / "spool").glob("*/part-*")):
+                assert proc.poll() is None, log.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline, "no partition in the spool within 240 s"
+                time.sleep(0.02)
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    # what the killed run left in its spool (the partitions the writer had not loaded yet, if
+    # any: it loads them in order as they come) is removed by the next run
+    again = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert not (out / "spool").exists()
+    serial = run_pipeline([str(inp)], tmp_path / "serial", "pyvi")
+    assert _export(out) == _export(tmp_path / "serial")
+    with open_store(out, read_only=True) as store:
+        assert store.con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone() == (
+            serial.n_new,
+            serial.n_new,
+        )
+        for table in ("stats", "models", "units", "sentences"):
+            dupes = store.con.execute(
+                f"SELECT count(*) FROM (SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()[0]
+            assert dupes == 0, table
+        statuses = [r[0] for r in store.con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
+        assert statuses == ["interrupted", "done"]
