@@ -138,7 +138,9 @@ def _dvk(*args: str) -> tuple[float, int]:
     return wall, max(peak, before) // 1024
 
 
-def scaling(n: int, tokenizer: str) -> None:
+def scaling(n: int, tokenizer: str, dask: bool = False) -> None:
+    """Wall time of ``dvk run`` on 1 and 2 worker processes (and, with ``dask``, on a local Dask
+    cluster of 2 workers that ``dvk run --engine dask`` starts, its start-up included)."""
     tmp = Path(tempfile.mkdtemp(prefix="dvk-bench-"))
     src = synth.write(n, tmp / "in")
     walls = {}
@@ -146,7 +148,14 @@ def scaling(n: int, tokenizer: str) -> None:
         walls[w], _ = _dvk(
             "run", str(src), "--out", str(tmp / f"w{w}"), "--tokenizer", tokenizer, "--workers", str(w)
         )
-    print(f"| {tokenizer} | {n} | {walls[1]:.1f} | {walls[2]:.1f} | {walls[1] / walls[2]:.2f} |")
+    line = f"| {tokenizer} | {n} | {walls[1]:.1f} | {walls[2]:.1f} | {walls[1] / walls[2]:.2f} |"
+    if dask:
+        wall, _ = _dvk(
+            "run", str(src), "--out", str(tmp / "dask"), "--tokenizer", tokenizer, "--engine", "dask",
+            "--workers", "2",
+        )  # fmt: skip
+        line += f" {wall:.1f} | {walls[1] / wall:.2f} |"
+    print(line)
 
 
 def memory(n: int, tokenizer: str) -> None:
@@ -179,13 +188,14 @@ def main() -> None:
         help="stages: synthetic articles, or the real development articles of ../shared cycled",
     )
     ap.add_argument("--rounds", type=int, default=3, help="stages: best of this many rounds")
+    ap.add_argument("--dask", action="store_true", help="scaling: also on a local Dask cluster of 2 workers")
     args = ap.parse_args()
     for tok in args.tokenizer or ["pyvi"]:
         for n in args.n or [200]:
             if args.what == "stages":
                 stages(n, tok, args.corpus, args.rounds)
             else:
-                {"scaling": scaling, "memory": memory}[args.what](n, tok)
+                scaling(n, tok, args.dask) if args.what == "scaling" else memory(n, tok)
 
 
 if __name__ == "__main__":
