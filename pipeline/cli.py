@@ -139,6 +139,27 @@ def _print_summary(s: RunSummary) -> None:
         _err.print(f"  ... and {s.n_failed - len(s.failures)} more: see the failures table", markup=False)
 
 
+# the scale-out options of `dvk run` and `dvk rerun`
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers", "-w", help="Processes of this machine that do the expensive stages (local engine)."
+    ),
+]
+EngineOption = Annotated[Engine, typer.Option(help="local (process pool) or dask (a Dask cluster).")]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Dask scheduler address (default with --engine dask: a local cluster of --workers)."),
+]
+SpoolOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Folder the Dask workers write their Parquet partitions to, shared with them"
+        " (default: the dataset folder)."
+    ),
+]
+
+
 @app.command()
 def run(
     inputs: Annotated[
@@ -153,25 +174,10 @@ def run(
             help="rules; ml (trained components decide); hybrid (rules, corrected by the trained ones)."
         ),
     ] = ExtractorSet.rules,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", help="Processes that clean and extract (local engine).")
-    ] = 1,
-    engine: Annotated[
-        Engine, typer.Option(help="local (process pool) or dask (a Dask cluster).")
-    ] = Engine.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler address (default with --engine dask: a local cluster of --workers)."
-        ),
-    ] = None,
-    spool: Annotated[
-        Path | None,
-        typer.Option(
-            help="Folder the Dask workers write their Parquet partitions to, shared with them"
-            " (default: the dataset folder)."
-        ),
-    ] = None,
+    workers: WorkersOption = 1,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
+    spool: SpoolOption = None,
     prefilter: Annotated[
         Path | None,
         typer.Option(help="Terms file (one a line): keep only articles naming one of them (all inputs)."),
@@ -405,25 +411,10 @@ def rerun(
         ExtractorSet | None,
         typer.Option(help="rules, ml or hybrid (default: that of the dataset's latest run)."),
     ] = None,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", help="Processes that re-extract (local engine).")
-    ] = 1,
-    engine: Annotated[
-        Engine, typer.Option(help="local (process pool) or dask (a Dask cluster).")
-    ] = Engine.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler address (default with --engine dask: a local cluster of --workers)."
-        ),
-    ] = None,
-    spool: Annotated[
-        Path | None,
-        typer.Option(
-            help="Folder the Dask workers write their Parquet partitions to, shared with them"
-            " (default: the dataset folder)."
-        ),
-    ] = None,
+    workers: WorkersOption = 1,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
+    spool: SpoolOption = None,
 ) -> None:
     """Re-extract the stored articles whose extractor versions changed (no input is read again)."""
     from pipeline.engines import ScaleOptions

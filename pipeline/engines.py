@@ -50,17 +50,26 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from corpus.ingest import IngestFailure, is_warc
 from corpus.prefilter import Prefilter
-from corpus.records import Article, RawArticle
+from corpus.records import RawArticle
 from pipeline.batch_gc import batch_gc, tune_for_batches
 from pipeline.errors import BadOptionError, DvkError
-from pipeline.spool import Spooled, load_partition, run_spool, spooling, write_partition
+from pipeline.outcome import (
+    CLEAN_FAILED,
+    EXTRACT_FAILED,
+    EXTRACTED,
+    FILTERED,
+    READ_FAILED,
+    STORE_FAILED,
+    UNCHANGED,
+    Outcome,
+)
+from pipeline.spool import load_partition, run_spool, spooling, write_partition
 
 if TYPE_CHECKING:
     from extractors.pipeline import Extractor
-    from extractors.records import Extraction
     from pipeline.orchestrate import Progress, RunSummary
     from pipeline.rerun import Redone, RerunItem
-    from pipeline.storage import ArticleWrite, BatchWriter, Store
+    from pipeline.storage import BatchWriter, Store
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -68,11 +77,6 @@ K = TypeVar("K")
 ENGINES = ("local", "dask")
 #: Articles (local engine) or partitions (dask) in flight per worker.
 WINDOW_PER_WORKER = 4
-
-# What became of one input: the stage it reached.
-READ_FAILED, FILTERED, CLEAN_FAILED, UNCHANGED, EXTRACT_FAILED, EXTRACTED, STORE_FAILED = (
-    "read_failed", "filtered", "clean_failed", "unchanged", "extract_failed", "extracted", "store_failed",
-)  # fmt: skip
 
 
 class EngineError(DvkError):
@@ -121,20 +125,6 @@ class ExtractorSpec:
 
     tokenizer: str
     extractors: str = "rules"
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What the expensive stages made of one input; :func:`commit` stores it."""
-
-    kind: str
-    source: str
-    doc: str
-    reason: str = ""
-    article: Article | None = None
-    extraction: Extraction | None = None
-    tokens: Any = None  # the tokens to cache with the article (pipeline.storage.CachedTokens), if any
-    write: ArticleWrite | None = None  # its rows, made by a Dask worker (pipeline.spool)
 
 
 class _NoTokenCache:
@@ -367,7 +357,7 @@ def process_partition(paths: Iterable[str], task: PartitionTask) -> list[Partiti
     wkey = versions_key(extractor.versions)
     if wkey != task.vkey:
         return [PartitionResult(wkey, 0)]
-    items: list[Spooled] = []
+    items: list[Outcome] = []
     n_files = 0
     with batch_gc():  # a Dask worker is not dvk's process: only while this partition runs
         for path in paths:
@@ -378,7 +368,7 @@ def process_partition(paths: Iterable[str], task: PartitionTask) -> list[Partiti
     return [PartitionResult(wkey, n_files, str(write_partition(Path(task.spool), items)))]
 
 
-def _spooled(outcome: Outcome, run_id: str, vkey: str) -> Spooled:
+def _spooled(outcome: Outcome, run_id: str, vkey: str) -> Outcome:
     """An Outcome as its partition keeps it: an extracted article as the rows to store (or, if
     they cannot be made, a failure to store it, as the writer would have met)."""
     from pipeline.orchestrate import _describe
@@ -389,13 +379,9 @@ def _spooled(outcome: Outcome, run_id: str, vkey: str) -> Spooled:
         try:
             write = article_write(article, outcome.extraction, run_id, vkey, outcome.tokens)
         except Exception as exc:  # noqa: BLE001 - the writer would record it as a failure to store
-            return Spooled(STORE_FAILED, outcome.source, outcome.doc, _describe(exc), article)
-        return Spooled(kind, outcome.source, outcome.doc, "", article, write)
-    return Spooled(kind, outcome.source, outcome.doc, outcome.reason, article)
-
-
-def _outcome(item: Spooled) -> Outcome:
-    return Outcome(item.kind, item.source, item.doc, item.reason, article=item.article, write=item.write)
+            return Outcome(STORE_FAILED, outcome.source, outcome.doc, _describe(exc), article)
+        return Outcome(kind, outcome.source, outcome.doc, "", article, write=write)
+    return Outcome(kind, outcome.source, outcome.doc, outcome.reason, article)
 
 
 def partition_count(n_files: int, n_workers: int) -> int:
@@ -434,8 +420,8 @@ def dask_outcomes(
             for result in results:
                 _check_versions(result.vkey, vkey)
                 files_done += result.n_files
-                for item in load_partition(Path(result.path)):  # type: ignore[arg-type]
-                    yield files_done, _outcome(item)
+                for outcome in load_partition(Path(result.path)):  # type: ignore[arg-type]
+                    yield files_done, outcome
 
 
 @contextmanager

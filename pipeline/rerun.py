@@ -33,11 +33,12 @@ from corpus.records import Article
 from extractors.records import Extraction
 from pipeline import __version__, orchestrate
 from pipeline.batch_gc import batch_gc
-from pipeline.engines import EXTRACT_FAILED, EXTRACTED, STORE_FAILED, ExtractorSpec, ScaleOptions
+from pipeline.engines import ExtractorSpec, ScaleOptions
 from pipeline.errors import NoDatasetError
 from pipeline.normalise import normaliser_version
 from pipeline.orchestrate import Progress, RunSummary
-from pipeline.spool import Spooled, run_spool
+from pipeline.outcome import EXTRACT_FAILED, EXTRACTED, STORE_FAILED, Outcome
+from pipeline.spool import run_spool
 from pipeline.storage import (
     ArticleWrite,
     BatchWriter,
@@ -271,12 +272,12 @@ def commit_redone(redone: Redone, writer: BatchWriter, vkey: str, summary: RunSu
         )
 
 
-def spooled_redone(redone: Redone, run_id: str, vkey: str) -> Spooled:
+def spooled_redone(redone: Redone, run_id: str, vkey: str) -> Outcome:
     """A re-extracted article as a Dask worker's partition keeps it (:mod:`pipeline.spool`): its
     write (rows kept, or made anew), or why it failed (to extract, or to make its rows)."""
     article, extraction = redone.article, redone.extraction
     if extraction is None:
-        return Spooled(EXTRACT_FAILED, article.source, article.doc, redone.reason, article)
+        return Outcome(EXTRACT_FAILED, article.source, article.doc, redone.reason, article)
     try:
         if redone.keep:
             write = kept_write(article, run_id, vkey, extraction.layers, redone.tokens)
@@ -284,11 +285,11 @@ def spooled_redone(redone: Redone, run_id: str, vkey: str) -> Spooled:
             write = article_write(article, extraction, run_id, vkey, redone.tokens)
     except Exception as exc:  # noqa: BLE001 - the writer would record it as a failure to store
         reason = f"store: {orchestrate._describe(exc)}"
-        return Spooled(STORE_FAILED, article.source, article.doc, reason, article)
-    return Spooled(EXTRACTED, article.source, article.doc, "", article, write)
+        return Outcome(STORE_FAILED, article.source, article.doc, reason, article)
+    return Outcome(EXTRACTED, article.source, article.doc, "", article, write=write)
 
 
-def loaded_redone(item: Spooled) -> Redone:
+def loaded_redone(item: Outcome) -> Redone:
     """A :class:`Redone` of a spooled item (:func:`spooled_redone`), for :func:`commit_redone`."""
     if item.article is None:
         raise ValueError(f"{item.doc}: a rerun's spooled item without its article")

@@ -22,13 +22,13 @@ import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.records import Article
+from pipeline.outcome import Outcome
 from pipeline.storage import ArticleWrite, CachedTokens, arrow_rows, article_row, table_columns
 
 SPOOL_DIR = "spool"
@@ -50,19 +50,6 @@ _OUTCOMES = pa.schema(
         ("layers", pa.binary()),
     ]
 )
-
-
-@dataclass(slots=True)
-class Spooled:
-    """One input of a partition as the spool keeps it: what became of it (``kind``, ``reason``),
-    its article when it got that far, and the write to commit when it was extracted."""
-
-    kind: str
-    source: str
-    doc: str
-    reason: str = ""
-    article: Article | None = None
-    write: ArticleWrite | None = None
 
 
 def run_spool(base: Path, run_id: str) -> Path:
@@ -92,7 +79,7 @@ def spooling(spool: Path, earlier_runs: Iterable[str]) -> Iterator[Path]:
             spool.parent.rmdir()
 
 
-def write_partition(folder: Path, items: list[Spooled]) -> Path:
+def write_partition(folder: Path, items: list[Outcome]) -> Path:
     """Write ``items`` as a new partition folder inside ``folder``; return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     name = f"part-{os.urandom(8).hex()}"
@@ -131,7 +118,7 @@ def write_partition(folder: Path, items: list[Spooled]) -> Path:
     return path
 
 
-def read_partition(path: Path) -> list[Spooled]:
+def read_partition(path: Path) -> list[Outcome]:
     """The items of a partition folder (:func:`write_partition`), in their order."""
     by_table: dict[str, dict[int, list[tuple]]] = {}
     for table in TABLES:
@@ -153,11 +140,11 @@ def read_partition(path: Path) -> list[Spooled]:
                 tokens = CachedTokens(o["tokenizer_key"], tuple(o["starts"]), tuple(o["ends"]))
             rows = None if o["keep"] else {t: by_table[t].get(pos, []) for t in TABLES[1:]}
             write = ArticleWrite(article, run_id, vkey, rows, tokens, o["layers"])
-        items.append(Spooled(o["kind"], o["source"], o["doc"], o["reason"], article, write))
+        items.append(Outcome(o["kind"], o["source"], o["doc"], o["reason"], article, write=write))
     return items
 
 
-def load_partition(path: Path) -> list[Spooled]:
+def load_partition(path: Path) -> list[Outcome]:
     """:func:`read_partition`, then the folder is removed (its items are the writer's now)."""
     items = read_partition(path)
     shutil.rmtree(path, ignore_errors=True)

@@ -112,3 +112,15 @@ def fake_extraction(monkeypatch: pytest.MonkeyPatch) -> type[FakeExtractor]:
 
     monkeypatch.setattr(pipeline.orchestrate, "build_extractor", FakeExtractor)
     return FakeExtractor
+
+
+def rows_stored_twice(store, tables=("stats", "models", "units", "sentences")) -> dict[str, list[tuple]]:
+    """The (article id, idx) keys of ``tables`` stored more than once, per table (none: ``{}``)."""
+    out = {}
+    for table in tables:
+        rows = store.con.execute(
+            f"SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1"
+        ).fetchall()
+        if rows:
+            out[table] = rows
+    return out

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import typer.main
-from conftest import Corpus
+from conftest import Corpus, rows_stored_twice
 from fakes import BLOCKING, FakeExtractor, fake_extract
 from typer.testing import CliRunner
 
@@ -343,11 +343,7 @@ def test_killed_run_resumes_and_stores_every_article_once(
     assert n["articles"] == n_articles
     assert {t: n[t] for t in ("stats", "models", "units")} == expected_fake_counts(out)
     with open_store(out, read_only=True) as store:
-        for table in ("stats", "models", "units"):
-            dupes = store.con.execute(
-                f"SELECT count(*) FROM (SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            assert dupes == 0, table
+        assert rows_stored_twice(store, ("stats", "models", "units")) == {}
         statuses = [r[0] for r in store.con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
     assert statuses == ["interrupted", "done"]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import rows_stored_twice
 from fakes import BLOCKING, FakeExtractor
 from typer.testing import CliRunner
 
@@ -361,11 +362,7 @@ def test_killed_rerun_resumes_and_writes_every_article_once(
         export_jsonl(ds, ds / "export.jsonl")
     assert (out / "export.jsonl").read_bytes() == (tmp_path / "fresh" / "export.jsonl").read_bytes()
     with open_store(out, read_only=True) as store:
-        for table in ("stats", "models", "units", "sentences"):
-            dupes = store.con.execute(
-                f"SELECT count(*) FROM (SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            assert dupes == 0, table
+        assert rows_stored_twice(store, ("stats", "models", "units", "sentences")) == {}
         statuses = [r[0] for r in store.con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
         assert statuses == ["done", "interrupted", "done"]
         # history: every article written by the first run and exactly once by one of the two reruns
@@ -429,11 +426,7 @@ def test_killed_rerun_that_keeps_rows_resumes_and_loses_none(
     with open_store(out, read_only=True) as store:
         per_article = store.con.execute("SELECT count(*) FROM article_writes GROUP BY article_id").fetchall()
         assert {r[0] for r in per_article} == {2}
-        for table in ("stats", "models", "units"):
-            dupes = store.con.execute(
-                f"SELECT count(*) FROM (SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            assert dupes == 0, table
+        assert rows_stored_twice(store, ("stats", "models", "units")) == {}
 
 
 # ---------------------------------------------------------------------------- views

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import rows_stored_twice
 
 from pipeline.engines import (
     EngineError,
@@ -199,10 +200,6 @@ def test_a_dask_run_killed_with_partitions_in_its_spool_resumes_and_stores_every
             serial.n_new,
             serial.n_new,
         )
-        for table in ("stats", "models", "units", "sentences"):
-            dupes = store.con.execute(
-                f"SELECT count(*) FROM (SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            assert dupes == 0, table
+        assert rows_stored_twice(store, ("stats", "models", "units", "sentences")) == {}
         statuses = [r[0] for r in store.con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
         assert statuses == ["interrupted", "done"]

@@ -24,7 +24,8 @@ from pipeline.engines import (
     UNCHANGED,
 )
 from pipeline.orchestrate import _clean, _extract, build_extractor
-from pipeline.spool import Spooled, load_partition, read_partition, spooling, write_partition
+from pipeline.outcome import Outcome
+from pipeline.spool import load_partition, read_partition, spooling, write_partition
 from pipeline.storage import CachedTokens, article_write, kept_write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,27 +38,27 @@ class _NoCache:
 
 
 @pytest.fixture(scope="module")
-def items() -> list[Spooled]:
-    """Spooled items of every kind, the extracted ones from real extractions of the samples."""
+def items() -> list[Outcome]:
+    """Outcome items of every kind, the extracted ones from real extractions of the samples."""
     extractor = build_extractor("pyvi")
     raws = [raw for path in sorted(SAMPLES.glob("s0*.txt"))[:5] for raw in read_inputs(path)]
     articles = [_clean(raw) for raw in raws]
-    out: list[Spooled] = [
-        Spooled(READ_FAILED, "in/x.bin", "x.bin", "binary file"),
-        Spooled(FILTERED, "in/y.txt", "y.txt"),
-        Spooled(CLEAN_FAILED, "in/z.html", "z.html", "no body"),
+    out: list[Outcome] = [
+        Outcome(READ_FAILED, "in/x.bin", "x.bin", "binary file"),
+        Outcome(FILTERED, "in/y.txt", "y.txt"),
+        Outcome(CLEAN_FAILED, "in/z.html", "z.html", "no body"),
     ]
     for i, article in enumerate(articles):
         extraction, tokens = _extract(_NoCache(), extractor, article)
         write = article_write(article, extraction, "run-1", "vkey-1", tokens)
         assert write.rows is not None and tokens is not None
-        out.append(Spooled(EXTRACTED, article.source, article.doc, "", article, write))
+        out.append(Outcome(EXTRACTED, article.source, article.doc, "", article, write=write))
         if i == 0:
-            out.append(Spooled(UNCHANGED, article.source, article.doc, "", article))
-            out.append(Spooled(EXTRACT_FAILED, article.source, article.doc, "ValueError: no good", article))
-            out.append(Spooled(STORE_FAILED, article.source, article.doc, "store: bad field", article))
+            out.append(Outcome(UNCHANGED, article.source, article.doc, "", article))
+            out.append(Outcome(EXTRACT_FAILED, article.source, article.doc, "ValueError: no good", article))
+            out.append(Outcome(STORE_FAILED, article.source, article.doc, "store: bad field", article))
             kept = kept_write(article, "run-1", "vkey-1", extraction.layers, None)
-            out.append(Spooled(EXTRACTED, article.source, article.doc, "", article, kept))
+            out.append(Outcome(EXTRACTED, article.source, article.doc, "", article, write=kept))
     return out
 
 
@@ -113,7 +114,7 @@ def test_a_run_spool_clears_this_dataset_s_earlier_runs_only_and_goes_away(tmp_p
     with spooling(base / "new-run", ["killed-run", "an-old-run-with-no-folder"]) as spool:
         assert spool.is_dir()
         assert sorted(p.name for p in base.iterdir()) == ["new-run", "other-dataset-run"]
-        write_partition(spool, [Spooled(FILTERED, "a", "a")])
+        write_partition(spool, [Outcome(FILTERED, "a", "a")])
     assert sorted(p.name for p in base.iterdir()) == ["other-dataset-run"]
     (base / "other-dataset-run" / "part-0").rmdir()
     (base / "other-dataset-run").rmdir()

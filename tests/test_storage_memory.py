@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import rows_stored_twice
 from test_storage import VKEY, make_article, make_extraction, table_rows
 
 from pipeline import migrations, storage
@@ -87,11 +88,7 @@ def test_an_upgraded_dataset_still_stores_each_article_once(
             writer.add(make_article(n), make_extraction(n_stats), VKEY)
         writer.flush()
         store.write_article(make_article(3), make_extraction(2), "run-4", VKEY)
-        for table in ("stats", "models", "units", "sentences"):
-            dupes = store.con.execute(
-                f"SELECT article_id, idx FROM {table} GROUP BY ALL HAVING count(*) > 1"
-            ).fetchall()
-            assert dupes == [], table
+        assert rows_stored_twice(store) == {}
         assert (
             store.con.execute(
                 "SELECT run_id, article_id FROM article_writes GROUP BY ALL HAVING count(*) > 1"
