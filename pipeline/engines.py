@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -528,7 +528,13 @@ def rerun_outcomes(
     (:data:`RERUN_PARTITION` stale articles each, with their cached tokens and layers) are sent
     to the workers as they are read, at most ``WINDOW_PER_WORKER`` per worker at once; a pool's
     tasks are :data:`RERUN_CHUNK` articles each.  A Dask worker writes what it made as Parquet
-    into ``spool`` (the run's spool folder, needed with the dask engine), loaded from there."""
+    into ``spool`` (the run's spool folder, needed with the dask engine), loaded from there.
+    Nothing is started (no pool, no cluster) when there is nothing to re-extract."""
+    it = iter(items)
+    first = next(it, None)
+    if first is None:
+        return
+    items = chain([first], it)
     if scale.engine != "dask":
         with _local_pool(extractor, spec, frozenset(), scale.workers) as pool:
             chunks = _chunks(items, RERUN_CHUNK)

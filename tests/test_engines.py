@@ -116,7 +116,9 @@ def _old_versions(extractor, key: str = "dvk.rules"):
     return old
 
 
-def test_a_rerun_on_two_workers_stores_what_a_rerun_in_one_process_stores(tmp_path: Path) -> None:
+def test_a_rerun_on_two_workers_stores_what_a_rerun_in_one_process_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extractor = build_extractor("pyvi")
     run_pipeline([str(SAMPLES)], tmp_path / "one", extractor=_old_versions(extractor))
     shutil.copytree(tmp_path / "one", tmp_path / "two")
@@ -134,6 +136,12 @@ def test_a_rerun_on_two_workers_stores_what_a_rerun_in_one_process_stores(tmp_pa
     kept = rerun_pipeline(tmp_path / "two", extractor=newer, scale=ScaleOptions(workers=2))
     assert kept.n_new == 16 and export_bytes(tmp_path / "two") == export_bytes(tmp_path / "one")
     assert table(tmp_path / "two", "SELECT DISTINCT run_id FROM stats") == [(kept.run_id,)]
+    import pipeline.engines
+
+    def no_pool(*a, **k):
+        raise AssertionError("a pool started with nothing to re-extract")
+
+    monkeypatch.setattr(pipeline.engines, "_local_pool", no_pool)
     again = rerun_pipeline(tmp_path / "two", extractor=newer, scale=ScaleOptions(workers=2))
     assert (again.n_new, again.n_unchanged) == (0, 16)
 
