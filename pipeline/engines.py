@@ -48,6 +48,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pyarrow as pa
+
 from corpus.ingest import IngestFailure, is_warc
 from corpus.prefilter import Prefilter
 from corpus.records import RawArticle
@@ -416,11 +418,11 @@ def dask_outcomes(
         parts = bag.map_partitions(process_partition, task).to_delayed()
         files_done = 0
         computed = ((None, client.compute(d)) for d in parts)
-        for _, results in in_order(computed, WINDOW_PER_WORKER * n_workers):
+        for _, results in dask_results(computed, WINDOW_PER_WORKER * n_workers):
             for result in results:
                 _check_versions(result.vkey, vkey)
                 files_done += result.n_files
-                for outcome in load_partition(Path(result.path)):  # type: ignore[arg-type]
+                for outcome in loaded(result.path):
                     yield files_done, outcome
 
 
@@ -442,6 +444,32 @@ def _dask_client(scale: ScaleOptions) -> Iterator[tuple[Any, int]]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def dask_results(futures: Iterable[tuple[K, Any]], window: int) -> Iterator[tuple[K, Any]]:
+    """:func:`in_order` for Dask futures: a partition whose task failed on its worker stops the
+    run with an :class:`EngineError` that says why."""
+    from pipeline.orchestrate import _describe
+
+    try:
+        yield from in_order(futures, window)
+    except EngineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the worker raised, said once, clearly
+        raise EngineError(f"a Dask partition failed on its worker: {_describe(exc)}") from exc
+
+
+def loaded(path: str | None) -> list[Outcome]:
+    """The outcomes of a partition a worker wrote to the spool (then removed from it)."""
+    if path is None:
+        raise EngineError("a Dask worker returned no partition")
+    try:
+        return load_partition(Path(path))
+    except (OSError, pa.ArrowException) as exc:
+        raise EngineError(
+            f"cannot read the partition a Dask worker wrote at {path} ({exc}): the spool folder must be"
+            " on a file system the workers share, at the same path (--spool)"
+        ) from exc
 
 
 def earlier_runs(store: Store, run_id: str) -> list[str]:
@@ -550,9 +578,9 @@ def rerun_outcomes(
     task = RerunTask(spec, vkey, spool.name, str(spool))
     with spooling(spool, earlier_runs(store, spool.name)), _dask_client(scale) as (client, n_workers):
         submitted = ((None, client.submit(reextract_partition, c, task, pure=False)) for c in chunks)
-        for _, part in in_order(submitted, WINDOW_PER_WORKER * n_workers):
+        for _, part in dask_results(submitted, WINDOW_PER_WORKER * n_workers):
             _check_versions(part.vkey, vkey)
-            for item in load_partition(Path(part.path)):  # type: ignore[arg-type]
+            for item in loaded(part.path):
                 yield loaded_redone(item)
 
 

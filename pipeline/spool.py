@@ -28,10 +28,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.records import Article
+from pipeline.errors import DvkUsageError
 from pipeline.outcome import Outcome
 from pipeline.storage import ArticleWrite, CachedTokens, arrow_rows, article_row, table_columns
 
 SPOOL_DIR = "spool"
+
+
+class SpoolError(DvkUsageError):
+    """The spool folder cannot be made (``--spool`` names a place this process cannot write)."""
+
+    code = "E106"
+
+
 #: The tables whose rows a partition carries (``articles`` first: each input's article).
 TABLES = ("articles", "stats", "models", "units", "sentences")
 
@@ -70,7 +79,10 @@ def spooling(spool: Path, earlier_runs: Iterable[str]) -> Iterator[Path]:
     """A run's spool folder, new (after :func:`clear_spool`), removed at the end with the spool
     folder itself when nothing else is in it."""
     clear_spool(spool, earlier_runs)
-    spool.mkdir(parents=True, exist_ok=True)
+    try:
+        spool.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SpoolError(f"cannot make the spool folder {spool}: {exc.strerror or exc}") from exc
     try:
         yield spool
     finally:

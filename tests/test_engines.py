@@ -192,6 +192,11 @@ def test_cli_rerun_takes_workers_and_refuses_a_scheduler_without_dask(
     assert dvk("rerun", tmp_path / "ds", "--workers", "0").exit_code == 2
     no_spool = dvk("rerun", tmp_path / "ds", "--spool", tmp_path / "spool")
     assert no_spool.exit_code == 2 and "--spool needs --engine dask" in no_spool.output
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    bad = dvk(
+        "run", corpus.root, "--out", tmp_path / "ds2", "--engine", "dask", "--spool", tmp_path / "a-file"
+    )
+    assert bad.exit_code == 2 and "cannot make the spool folder" in bad.output  # before any cluster starts
 
 
 def test_scale_options_reject_bad_values() -> None:

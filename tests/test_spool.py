@@ -22,10 +22,14 @@ from pipeline.engines import (
     READ_FAILED,
     STORE_FAILED,
     UNCHANGED,
+    EngineError,
+    dask_results,
+    loaded,
 )
+from pipeline.errors import DvkUsageError
 from pipeline.orchestrate import _clean, _extract, build_extractor
 from pipeline.outcome import Outcome
-from pipeline.spool import load_partition, read_partition, spooling, write_partition
+from pipeline.spool import SpoolError, load_partition, read_partition, spooling, write_partition
 from pipeline.storage import CachedTokens, article_write, kept_write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,3 +125,24 @@ def test_a_run_spool_clears_this_dataset_s_earlier_runs_only_and_goes_away(tmp_p
     with spooling(base / "last-run", []):
         pass
     assert not base.exists()  # the spool folder itself, once empty
+
+
+def test_a_spool_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    spool = spooling(tmp_path / "a-file" / "spool" / "run-1", [])
+    with pytest.raises(SpoolError, match="cannot make the spool folder") as caught:
+        spool.__enter__()
+    assert isinstance(caught.value, DvkUsageError)
+
+
+def test_a_failed_partition_or_one_the_writer_cannot_read_stops_the_run_clearly(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    failed: Future = Future()
+    failed.set_exception(MemoryError("worker out of memory"))
+    with pytest.raises(
+        EngineError, match="a Dask partition failed on its worker: MemoryError: worker out of memory"
+    ):
+        list(dask_results([(0, failed)], 2))
+    with pytest.raises(EngineError, match="the spool folder must be on a file system the workers share"):
+        loaded(str(tmp_path / "spool" / "run-1" / "part-written-on-another-machine"))
