@@ -525,16 +525,28 @@ class Store:
         self._forget_writes_of_run(run_id, [*new_ids, *(aid for _, aid in deleted)])
         deleted_docs = {aid: self._history_doc(aid) for _, aid in deleted}
         if kept:
-            with self._registered("_dvk_ids", _id_table(kept)):
-                for table in ("articles", "layers"):
-                    self.con.execute(
-                        f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _dvk_ids)"
-                    )
+            keys = pa.table(
+                {
+                    "article_id": pa.array(kept, pa.string()),
+                    "versions_key": pa.array([w.versions_key for w in writes if w.rows is None], pa.string()),
+                }
+            )
+            with self._registered("_dvk_ids", keys):
+                self.con.execute("DELETE FROM layers WHERE article_id IN (SELECT article_id FROM _dvk_ids)")
+                # the stored article is the one written (a kept write's article is the stored row):
+                # only the run and the versions key change, so its text is not written again
+                self.con.execute(
+                    "UPDATE articles SET run_id = ?, versions_key = k.versions_key FROM _dvk_ids k"
+                    " WHERE articles.article_id = k.article_id",
+                    [run_id],
+                )
                 for table in RECORD_TABLES:  # the rows stay; the run logs them as its own
                     where = "WHERE article_id IN (SELECT article_id FROM _dvk_ids)"
                     self.con.execute(f"UPDATE {table} SET run_id = ? {where}", [run_id])
                     self.con.execute(f"INSERT INTO {table}_history BY NAME SELECT * FROM {table} {where}")
-        self._insert("articles", [article_row(w.article, run_id, w.versions_key) for w in writes])
+        self._insert(
+            "articles", [article_row(w.article, run_id, w.versions_key) for w in writes if w.rows is not None]
+        )
         for table in (*RECORD_TABLES, "sentences"):
             rows = [row for w in writes if w.rows is not None for row in w.rows[table]]
             self._insert(table, rows)
