@@ -27,7 +27,7 @@ from corpus.ingest import discover_inputs, read_inputs
 from corpus.prefilter import DEFAULT_TERMS, Prefilter, fold, load_prefilter, parse_terms
 from corpus.records import RawArticle
 from pipeline.cli import app
-from pipeline.engines import ScaleOptions, partition_count
+from pipeline.engines import ScaleOptions, in_order, partition_count
 from pipeline.errors import BadOptionError
 from pipeline.export import export_jsonl
 from pipeline.orchestrate import build_extractor, run_pipeline
@@ -197,6 +197,25 @@ def test_cli_rerun_takes_workers_and_refuses_a_scheduler_without_dask(
         "run", corpus.root, "--out", tmp_path / "ds2", "--engine", "dask", "--spool", tmp_path / "a-file"
     )
     assert bad.exit_code == 2 and "cannot make the spool folder" in bad.output  # before any cluster starts
+
+
+def test_in_order_keeps_the_order_given_and_at_most_window_futures_unsettled() -> None:
+    from concurrent.futures import Future
+
+    submitted: list[int] = []
+
+    def futures():
+        for i in range(10):
+            submitted.append(i)
+            f: Future = Future()
+            f.set_result(i * i)
+            yield i, f
+
+    seen = []
+    for tag, result in in_order(futures(), 3):
+        assert len(submitted) - len(seen) <= 4  # this one, and at most 3 more in flight
+        seen.append((tag, result))
+    assert seen == [(i, i * i) for i in range(10)]
 
 
 def test_scale_options_reject_bad_values() -> None:
