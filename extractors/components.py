@@ -210,9 +210,10 @@ def units_component(doc: Doc) -> Doc:
     return doc
 
 
-def _unit_fields(unit, ctx) -> tuple[str | None, str | None]:
-    """(unit, province) of a record; with no unit in reach, the article's province stands for it."""
-    province = ctx.province if ctx is not None else None
+def _unit_fields(unit, ctx, pos: int) -> tuple[str | None, str | None]:
+    """(unit, province) of a record at ``pos``; with no unit in reach, the province of its
+    section (the article's, unless a stacked page's) stands for it."""
+    province = ctx.province_at(pos) if ctx is not None else None
     if unit is None:
         if province:
             return f"{gazetteer.province_type(province)} {province}", province
@@ -240,7 +241,6 @@ def _attach_context(doc: Doc):
 @Language.component("dvk_models")
 def models_component(doc: Doc) -> Doc:
     text, sents, paras, ctx, mentions, topics = _attach_context(doc)
-    main = ctx.main_unit if ctx is not None else None
     records = []
     for m in model_names.find_model_names(text, sents) if _relevant(doc) else []:
         si = _sentence_of(sents, m.start)
@@ -249,8 +249,9 @@ def models_component(doc: Doc) -> Doc:
             inside = [u for u in mentions if m.owner_start <= u.start and u.end <= m.owner_end]
             owner = inside[0] if inside else None
         if owner is None:
+            main = ctx.main_at(m.start) if ctx is not None else None
             owner = attach.unit_at(text, m.start, si, sents, paras, mentions, main, topics)
-        unit, province = _unit_fields(owner, ctx)
+        unit, province = _unit_fields(owner, ctx, m.start)
         s_start, s_end = sents[si]
         domain = domains.classify_domain(m.name, text[s_start:s_end])
         records.append(
@@ -271,7 +272,6 @@ def models_component(doc: Doc) -> Doc:
 @Language.component("dvk_stats")
 def stats_component(doc: Doc) -> Doc:
     text, sents, paras, ctx, mentions = _figure_context(doc)  # figures take no paragraph topics
-    main = ctx.main_unit if ctx is not None else None
     found = (
         stats.find_stats(text, sents, doc._.quantities or [], word_after=_word_after(doc))
         if _relevant(doc)
@@ -291,8 +291,8 @@ def stats_component(doc: Doc) -> Doc:
             sents,
             paras,
             mentions,
-            main,
-            province=ctx.province if ctx else None,
+            ctx.main_at(s.num_start) if ctx is not None else None,
+            province=ctx.province_at(s.num_start) if ctx is not None else None,
             whole_locality=True,
         )
         s_start, s_end = sents[s.sentence]
@@ -307,7 +307,7 @@ def stats_records_component(doc: Doc) -> Doc:
     text, sents, ctx = doc_text(doc), _sentences(doc), doc._.unit_context
     records = []
     for s in stats.merge_repeats(text, list(doc._.stat_mentions or [])):
-        unit, province = _unit_fields(s.unit, ctx)
+        unit, province = _unit_fields(s.unit, ctx, s.num_start)
         if s.unit is None or isinstance(s.unit, attach.ProvinceUnit):
             _join_units_table(doc, s.unit, unit, province, sents)
         records.append(

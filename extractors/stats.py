@@ -968,6 +968,8 @@ def merge_repeats(text: str, stats: list[StatMention]) -> list[StatMention]:
             o = stats[k]
             if o.item != s.item or o.value != s.value or (units[k] and units[i] and units[k] != units[i]):
                 continue
+            if o.sentence == s.sentence and not _back_reference(text, s):
+                continue  # "3 cá nhân được nhận Kỷ niệm chương; ... UBND quận và 3 cá nhân": two facts
             if o.action == s.action or s.action is None or o.action is None or _back_reference(text, s):
                 dup = o
                 break

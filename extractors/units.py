@@ -106,6 +106,26 @@ class ArticleContext:
     mentions: list[UnitMention]
     sections: list[tuple[int, int, str | None]] = field(default_factory=list)  # (start, end, province)
     title: str | None = None
+    # (start, end, main unit) of each story of a stacked page or a digest that has a main unit of
+    # its own (see :func:`_story_mains`), sorted by start: a figure there with no unit in reach is
+    # that story's
+    stories: list[tuple[int, int, UnitMention]] = field(default_factory=list)
+
+    def main_at(self, pos: int) -> UnitMention | None:
+        """The main unit of the story ``pos`` is in (the innermost: a digest's item inside a stacked
+        article): its own, or the article's."""
+        found = self.main_unit
+        for s, e, main in self.stories:  # sorted by start: a later one containing pos is inside
+            if s <= pos < e:
+                found = main
+        return found
+
+    def province_at(self, pos: int) -> str | None:
+        """The province of the section ``pos`` is in (the article's when it has one section)."""
+        for s, e, p in self.sections:
+            if s <= pos < e:
+                return p or self.province
+        return self.province
 
 
 def _to_mention(text: str, c: Cand, name: str, province: str | None, implicit: bool) -> UnitMention:
@@ -537,7 +557,8 @@ def article_context(text: str, title: str | None = None) -> ArticleContext:
         if m is not None:
             mentions.append(m)
     main = _main_unit(text, mentions, title)
-    return ArticleContext(main_unit=main, province=prov, mentions=mentions, sections=sections, title=title)
+    stories = _story_mains(text, mentions, main, sections)
+    return ArticleContext(main, prov, mentions, sections, title, stories)
 
 
 def _resolve_implicit(
@@ -608,9 +629,9 @@ def _first_lines(text: str, n: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> UnitMention | None:
-    """The unit of the headline or the first paragraph (a locality before an organisation)."""
-    title_end, lead_end = _lead_bounds(text)
+def _usable_mains(text: str, mentions: list[UnitMention]) -> list[UnitMention]:
+    """The mentions that can be a main unit: not a non-participant, not a locality without its
+    province, not inside brackets, not the parent named after its child ("xã A, huyện B")."""
     parens = paren_spans(text)
     usable = []
     for i, m in enumerate(mentions):
@@ -619,6 +640,13 @@ def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> Uni
         if inside(m.start, parens) or _is_parent_of(text, mentions[i - 1] if i else None, m):
             continue
         usable.append(m)
+    return usable
+
+
+def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> UnitMention | None:
+    """The unit of the headline or the first paragraph (a locality before an organisation)."""
+    title_end, lead_end = _lead_bounds(text)
+    usable = _usable_mains(text, mentions)
     if title and text.find(title.strip()[:40]) < 0:
         names = {
             fold(canonical_name(c)) for c in find_candidates(title) if c.base or c.kind == "organisation"
@@ -642,6 +670,55 @@ def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> Uni
         return None
     top = counts.most_common(1)[0][0]
     return next(m for m in usable if m.name == top)
+
+
+# A paragraph that opens on "* " starts the next item of a news digest ("* Chiều 15/10, Ban Dân
+# vận Quận ủy Quận 4 tổ chức ..."): a story of its own, like a stacked article under its heading.
+_DIGEST_ITEM = re.compile(r"^[ \t]*\*[ \t]+(?=\S)", re.MULTILINE)
+
+
+def _lead_main(text: str, start: int, end: int, usable: list[UnitMention]) -> UnitMention | None:
+    """The first usable mention in the lead of the story text[start:end] (its headline lines and
+    first paragraph, as :func:`_lead_bounds` finds them) that is not only an address ("tại xã A")."""
+    _title_end, lead_end = _lead_bounds(text[start:end])
+    for m in usable:
+        if start <= m.start < start + lead_end and not _LOCATIVE.search(
+            text[max(start, m.start - 14) : m.start]
+        ):
+            return m
+    return None
+
+
+def _story_mains(
+    text: str,
+    mentions: list[UnitMention],
+    main: UnitMention | None,
+    sections: list[tuple[int, int, str | None]],
+) -> list[tuple[int, int, UnitMention]]:
+    """(start, end, main unit) of the stories of a stacked page that are not the article's main
+    unit's: a stacked article (a section, :func:`~extractors.unit_grammar.section_bounds`) of
+    another province than that unit's, and an item of a news digest (a paragraph opening on
+    "* ") anywhere, each with the unit its lead opens on."""
+    items = [m.start() for m in _DIGEST_ITEM.finditer(text)]
+    if len(sections) < 2 and not items:
+        return []  # one story: the article's main unit is its main unit
+    usable = _usable_mains(text, mentions)
+    main_prov = main.province if main is not None else None
+    out: list[tuple[int, int, UnitMention]] = []
+    for s, e, prov in sections:
+        if main is not None and s <= main.start < e or prov is None or prov == main_prov:
+            continue
+        own = _lead_main(text, s, e, usable)
+        if own is not None:
+            out.append((s, e, own))
+    # digest items: each runs to the next item or the end of its section
+    ends = sorted({e for _s, e, _p in sections} | set(items))
+    for i in items:
+        e = next((x for x in ends if x > i), len(text))
+        own = _lead_main(text, i, e, usable)
+        if own is not None and not (main is not None and i <= main.start < e):
+            out.append((i, e, own))
+    return sorted(out, key=lambda st: st[0])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -460,9 +460,9 @@ def _new_record(doc: Doc, c: Candidate):
 
     text, sents, paras, ctx, mentions, topics = components._attach_context(doc)
     si = components._sentence_of(sents, c.start)
-    main = ctx.main_unit if ctx is not None else None
+    main = ctx.main_at(c.start) if ctx is not None else None
     owner = attach.unit_at(text, c.start, si, sents, paras, mentions, main, topics)
-    unit, province = components._unit_fields(owner, ctx)
+    unit, province = components._unit_fields(owner, ctx, c.start)
     s_start, s_end = sents[si]
     name = c.name(text)
     prov = components._prov(sents, c.start, c.end, "dvk.ml_model_name_detector")
