@@ -248,10 +248,13 @@ def models_component(doc: Doc) -> Doc:
         if m.owner_start is not None and m.owner_end is not None:
             inside = [u for u in mentions if m.owner_start <= u.start and u.end <= m.owner_end]
             owner = inside[0] if inside else None
-        if owner is None:
-            main = ctx.main_at(m.start) if ctx is not None else None
-            owner = attach.unit_at(text, m.start, si, sents, paras, mentions, main, topics)
-        unit, province = _unit_fields(owner, ctx, m.start)
+        if m.shared:  # several owners: the model is theirs together, no one unit's
+            unit, province = None, ctx.province_at(m.start) if ctx is not None else None
+        else:
+            if owner is None:
+                main = ctx.main_at(m.start) if ctx is not None else None
+                owner = attach.unit_at(text, m.start, si, sents, paras, mentions, main, topics)
+            unit, province = _unit_fields(owner, ctx, m.start)
         s_start, s_end = sents[si]
         domain = domains.classify_domain(m.name, text[s_start:s_end])
         records.append(

@@ -89,6 +89,7 @@ class ModelMention:
     cue: str | None  # the cue noun ("mô hình", "giải pháp", …), "list", "caption"
     owner_start: int | None = None
     owner_end: int | None = None
+    shared: bool = False  # its owner is written as several units (see :func:`_shared_owner`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -987,6 +988,7 @@ def _mention(text: str, q: _Quote, name: str, cue: str) -> ModelMention:
         cue=cue,
         owner_start=owner[0] if owner else None,
         owner_end=owner[1] if owner else None,
+        shared=_shared_owner(text, owner, q.end),
     )
 
 
@@ -1018,6 +1020,47 @@ _UNIT_WORD = re.compile(rf"(?<!\w)(?:{_PLACE}|{_ORG_START})(?!\w)", flags=re.IGN
 _PLACE_NUMBER = re.compile(rf"{_PLACE}\s+(?:số\s+)?\d")
 _PLACE_WORD = re.compile(rf"{_PLACE}\s+\w")
 _COORDINATED_TAIL = re.compile(r"(?:\s*(?:,|\bvà\b)\s*“[^“”\n]*”)+")
+
+
+# An owner written as several units ("của các quận Bắc Từ Liêm, Hà Đông, Hoàng Mai", "ở huyện A và
+# thành phố B", "“…” (Bình Tú, Bình Giang)"): the model is theirs together, and no one unit's.
+_OWNER_LIST_LEAD = re.compile(r"\s*(?:(?:ở|tại|của)\s+)?(?:các\s+)?")
+_ITEM = rf"(?:{_PLACE}|{_ORG_START}|TP\.?|T\.P\.?|TX\.?|T\.X\.?)\s"
+_ITEM_START = re.compile(_ITEM, flags=re.IGNORECASE)
+_ANY_SEP = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
+# between typed items, a separator counts only before another unit ("Sở Văn hóa, Thể thao và Du lịch"
+# is one name)
+_TYPED_SEP = re.compile(r"\s*(?:,|;|\bvà\b)\s*(?=" + _ITEM + ")", flags=re.IGNORECASE)
+_PAREN_AFTER = re.compile(r"\s*\(([^()\n]{3,200})\)")
+
+
+def _names_several(span: str) -> bool:
+    """Whether ``span`` lists two or more units (bare names, or names opening on a unit word),
+    rather than one unit, or one with its parents ("Khối Dân vận xã A, huyện B")."""
+    lead = _OWNER_LIST_LEAD.match(span)
+    start = lead.end() if lead else 0
+    body = span[start:]
+    plural = "các" in span[:start]  # "các quận A, B, C": the names after the type word are its siblings
+    sep = _ANY_SEP if plural or not _ITEM_START.match(body) else _TYPED_SEP
+    items = [x for x in (x.strip(" …") for x in sep.split(body)) if x]
+    if len(items) < 2 or not all(
+        len(x.split()) <= 8 and (x[0].isupper() or _ITEM_START.match(x)) for x in items
+    ):
+        return False
+    if plural or any("và" in m.group(0) for m in sep.finditer(body)):
+        return True  # "các quận A, B", "huyện A và thành phố B"
+    types = [m.group(0).strip().lower() if (m := _ITEM_START.match(x)) else None for x in items]
+    return not (len(items) <= 3 and None not in types and len(set(types)) == len(types))
+
+
+def _shared_owner(text: str, owner: tuple[int, int] | None, after: int) -> bool:
+    """Whether the model's owner (its span, or else a bracket right after the name ending at
+    ``after``) names several units."""
+    if owner is not None:
+        return _names_several(text[owner[0] : owner[1]])
+    tail = _COORDINATED_TAIL.match(text, after)
+    m = _PAREN_AFTER.match(text, tail.end() if tail else after)
+    return m is not None and _names_several(m.group(1))
 
 
 def _owner(text: str, q: _Quote) -> tuple[int, int] | None:
@@ -1069,6 +1112,9 @@ def _owner_before(text: str, q: _Quote) -> tuple[int, int] | None:
     return _trim_owner(text, start, seg_end)
 
 
+_NEXT_MODEL = re.compile(rf"\s*(?:,|;|\bvà\b)\s*(?:các\s+)?{_CUE}\b", flags=re.IGNORECASE)
+
+
 def _trim_owner(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Cut a raw owner span to the unit: no leading "Ở huyện X," clause, no trailing verb phrase."""
     raw = text[start:end]
@@ -1080,6 +1126,9 @@ def _trim_owner(text: str, start: int, end: int) -> tuple[int, int] | None:
     stop = _OWNER_END.search(raw)
     if stop:
         end, raw = start + stop.start(), raw[: stop.start()]
+    more = _NEXT_MODEL.search(raw)  # "“A” của xã X và mô hình “B” …": the owner ends before the next name
+    if more:
+        end, raw = start + more.start(), raw[: more.start()]
     cut = next(
         (
             c
@@ -1290,6 +1339,7 @@ def _titles_in(text: str, quotes: _Quotes, start: int, end: int) -> list[ModelMe
                 cue="list",
                 owner_start=owner[0] if owner else None,
                 owner_end=owner[1] if owner else None,
+                shared=_shared_owner(text, owner, name_end),
             )
         )
     return out

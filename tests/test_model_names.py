@@ -489,3 +489,24 @@ def test_floor_on_seeds_and_dev() -> None:
     assert models["gold"] >= 80, json.dumps(models)
     assert models["f1"] >= 0.80, json.dumps(models)
     assert models["acc_domain"] >= 0.80, json.dumps(models)
+
+
+@pytest.mark.parametrize(
+    ("text", "shared"),
+    [
+        # several owners: the model is theirs together
+        ("Nổi bật là mô hình “Vườn cây nghĩa tình” của các xã Tân Lập, Tân Hòa, Tân Phú.", True),
+        ("Mô hình “Tổ tự quản an ninh” ở huyện Yên Lập và thị xã Phú Thọ được duy trì tốt.", True),
+        ("Mô hình “Cánh đồng liên kết” (Tân Lập, Tân Hòa, Thị trấn Hưng Hóa) cho năng suất cao.", True),
+        ("Mô hình “Sân chơi cho em” của Hội Phụ nữ và Đoàn Thanh niên xã Tân Lập được nhân rộng.", True),
+        # one owner, or one with its parents
+        ("Mô hình “Tiếp nhận phản ánh” của Sở Thông tin và Truyền thông tỉnh Phú Thọ được nhân rộng.", False),
+        ("Mô hình “Đêm hội văn hóa” của Sở Văn hóa, Thể thao và Du lịch được đánh giá cao.", False),
+        ("Đó là Chi hội Nông dân thôn 3, xã Tân Lập với mô hình “Nuôi bò vỗ béo” mang lại hiệu quả.", False),
+        ("Mô hình “Bữa cơm có thịt” (Hội Phụ nữ huyện Yên Lập) được dư luận đánh giá cao.", False),
+        ("Mô hình “Thắp sáng đường quê” ở xã Tân Lập được nhân rộng.", False),
+    ],
+)
+def test_a_model_of_several_owners_is_shared(text: str, shared: bool) -> None:
+    (m,) = find_model_names(text, sentence_spans(text))
+    assert m.shared is shared

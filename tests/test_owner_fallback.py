@@ -1,6 +1,9 @@
-"""Stacked pages and news digests: a figure with no unit in its sentence or paragraph belongs to the
+"""Whose a figure or a model is when its sentence names no one unit.
+
+Stacked pages and news digests: a figure with no unit in its sentence or paragraph belongs to the
 main unit of its own story (a stacked article under its Title Case heading, or a digest item opening
-on "* "), not to the unit the page opened on.  Invented texts in the genre."""
+on "* "), not to the unit the page opened on.  A model run by several units together has no unit
+(SCHEMA.md: null), only its province.  Invented texts in the genre."""
 
 from __future__ import annotations
 
@@ -78,3 +81,19 @@ def test_story_mains() -> None:
     assert ctx.main_at(item - 10).name == "quận Gò Vấp"
     assert ctx.main_at(0) is ctx.main_unit and ctx.main_unit.name == "tỉnh Hà Giang"
     assert ctx.province_at(item) == "Hồ Chí Minh" and ctx.province_at(0) == "Hà Giang"
+
+
+SHARED_MODEL = (
+    "Huyện Yên Lập nhân rộng mô hình dân vận khéo\n\n"
+    "Ban Dân vận Huyện ủy Yên Lập vừa tổ chức hội nghị sơ kết phong trào thi đua “Dân vận khéo” năm "
+    "2024 với sự tham dự của đại diện các cơ quan, đơn vị và các đoàn thể chính trị - xã hội.\n\n"
+    "Nổi bật là mô hình “Vườn cây nghĩa tình” của các xã Mỹ Lung, Mỹ Lương, Lương Sơn và mô hình "
+    "“Thắp sáng đường quê” của xã Xuân Viên.\n"
+)
+
+
+def test_a_model_of_several_owners_has_no_unit_but_its_province(extractor: Extractor) -> None:
+    art = Article(article_id="m", doc="shared.txt", source="-", text=SHARED_MODEL, published="2024-10-20")
+    models = {m.name: (m.unit, m.province) for m in normalise_extraction(extractor.extract(art)).models}
+    assert models["Vườn cây nghĩa tình"] == (None, "Phú Thọ")
+    assert models["Thắp sáng đường quê"] == ("xã Xuân Viên", "Phú Thọ")
