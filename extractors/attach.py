@@ -189,7 +189,12 @@ def _period_at(ctx: PeriodContext, pos: int, sentence: int) -> tuple[str | None,
     if after:
         return _resolved(ctx, after[0]), "sentence"
     if earlier:
-        return _resolved(ctx, earlier[-1]), "paragraph"
+        prev_start = ctx.sentences[sentence - 1][0] if sentence > 0 else s_start
+        first_end = next((e for s, e in ctx.sentences if s >= para[0]), s_start)
+        framing = [p for p in earlier if p.start >= prev_start or p.start < first_end]
+        if framing:
+            return _resolved(ctx, framing[-1]), "paragraph"
+        return None, "paragraph"
     if ctx.title_period is not None:
         return ctx.title_period, "title"
     # the frame the article opens with ("Năm 2023, Đảng ủy Khối ... công nhận ...")

@@ -104,6 +104,18 @@ def test_period_from_the_paragraph_then_the_headline() -> None:
     assert _period_of(text, "12") == "2019-2024"
 
 
+def test_a_period_framing_one_sentence_mid_paragraph_does_not_reach_the_paragraph_s_end() -> None:
+    text = (
+        "Hội Phụ nữ tỉnh phát huy vai trò\n"
+        "Hội đăng ký xây dựng 2 mô hình điểm. Năm 2014, Hội đầu tư mô hình xử lý rác thải. "
+        "Hội hỗ trợ vật tư trị giá 90 triệu đồng. Hội phụ nữ cấp huyện xây dựng được 25 mô hình.\n"
+        "Năm 2015, các xã đăng ký thêm mô hình. Cơ sở hội xây dựng 40 mô hình. Các chi hội có 12 mô hình."
+    )
+    assert _period_of(text, "90 triệu") == "2014"  # the sentence right after it
+    assert _period_of(text, "25 mô hình") is None  # two sentences on: the frame was that sentence's
+    assert _period_of(text, "12 mô hình") == "2015"  # a paragraph opening on it: the whole paragraph
+
+
 def test_cumulative_without_start_gives_no_period() -> None:
     text = "Quận Ba Đình phát huy vai trò\nĐến nay, toàn quận có 300 mô hình."
     assert _period_of(text, "300") is None
