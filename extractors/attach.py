@@ -281,15 +281,15 @@ def unit_at(
         whole = _whole_locality(text, s_start, pos, mentions, main_unit, province)
         if whole is not None:
             return whole
-    # the first mention that qualifies (``_is_address`` asked of no later one)
+    # the first mention that qualifies (``_may_own`` asked of no later one)
     in_sentence = next(
-        (m for m in mentions if s_start <= m.start and m.end <= pos and not _is_address(text, m)), None
+        (m for m in mentions if s_start <= m.start and m.end <= pos and _may_own(text, m)), None
     )
     if in_sentence is not None:
         return in_sentence
     para = paragraphs[_containing(paragraphs, pos)]
     earlier = next(
-        (m for m in mentions if para[0] <= m.start and m.end <= s_start and not _is_address(text, m)), None
+        (m for m in mentions if para[0] <= m.start and m.end <= s_start and _may_own(text, m)), None
     )
     if earlier is not None:
         return earlier
@@ -344,6 +344,36 @@ def _whole_locality(text: str, s_start: int, pos: int, mentions: Sequence, main_
 
 
 _ADDRESS_BEFORE = re.compile(r"(?i)(?:tại|ở|về|đến|thăm|trên địa bàn|địa bàn|thuộc|của)\s*(?:các\s+)?$")
+
+
+def _may_own(text: str, mention) -> bool:
+    """Whether a mention can own a figure: not only an address, not a bare name describing a
+    noun ("tuyến biên giới An Giang"), and not a national body (they launch, co-ordinate and
+    praise; they never take part: ``NON_PARTICIPANTS``)."""
+    from extractors.unit_grammar import NON_PARTICIPANTS, fold
+
+    return (
+        fold(mention.name) not in NON_PARTICIPANTS
+        and not _is_address(text, mention)
+        and not _modifies_noun(text, mention)
+    )
+
+
+def _modifies_noun(text: str, mention) -> bool:
+    """A locality named without its type word right after a lower-case noun ("biên giới An Giang",
+    "người dân TPHCM"): it describes the noun, it does not act (as in the units' signals)."""
+    from extractors.unit_grammar import HCM_RE, TYPE_RE
+
+    written = getattr(mention, "written", None)
+    if not written or getattr(mention, "kind", None) != "locality":
+        return False
+    if getattr(mention, "organisation", None) or getattr(mention, "implicit", False):
+        return False
+    if TYPE_RE.match(written) or HCM_RE.match(written):
+        return False
+    before = text[max(0, mention.start - 30) : mention.start].split()
+    prev = before[-1] if before else None
+    return bool(prev) and prev[0].islower() and prev not in ("và", "toàn", "cả")
 
 
 def _is_address(text: str, mention) -> bool:
