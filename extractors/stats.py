@@ -517,9 +517,25 @@ _ACTION_RE_SCAN = with_first_chars(
 
 
 def _clause_start(text: str, sentence_start: int, pos: int) -> int:
-    """Start of the clause holding ``pos``: after the last ";" or ":" before it in the sentence."""
-    cut = max(text.rfind(";", sentence_start, pos), text.rfind(":", sentence_start, pos))
-    return cut + 1 if cut >= 0 else sentence_start
+    """Start of the clause holding ``pos``: after the last ";" or ":" before it in the sentence,
+    but for a ";" that only separates figures of one list ("tuyên dương 44 tập thể; 32 cá nhân")."""
+    while True:
+        cut = max(text.rfind(";", sentence_start, pos), text.rfind(":", sentence_start, pos))
+        if cut < 0:
+            return sentence_start
+        if (
+            text[cut] == ";"
+            and _FIGURE_CHAIN.fullmatch(text, cut + 1, pos)
+            and _FIGURE_BEFORE.search(text, max(sentence_start, cut - 40), cut)
+        ):
+            pos = cut  # the figure at pos goes on the list the clause before it opened
+            continue
+        return cut + 1
+
+
+# "; 41 cá nhân và ": figures with their items, joined by "," or "và", up to the figure at hand
+_FIGURE_CHAIN = re.compile(r"\s*(?:\d[\d.,]*\s+[^\W\d_]+(?:\s+[^\W\d_]+){0,3}\s*(?:,|\bvà\b)\s*)*")
+_FIGURE_BEFORE = re.compile(r"\d[\d.,]*\s+[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*$")
 
 
 # Items that are mobilised resources or people rather than things made: "built" does not apply.

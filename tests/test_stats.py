@@ -88,6 +88,14 @@ def test_action(text: str, action: str | None) -> None:
     assert _stats(text)[0].action == action
 
 
+def test_figures_listed_after_semicolons_share_the_verb_before_them() -> None:
+    found = _stats("Năm 2024, Huyện ủy đã tuyên dương 38 tập thể; 41 cá nhân và 7 gia đình tiêu biểu.")
+    assert [(s.value, s.action) for s in found] == [(38, "commended"), (41, "commended"), (7, "commended")]
+    # a ";" before a new clause still ends the first one
+    found = _stats("Huyện ủy đã tuyên dương 38 tập thể; các xã hiện có 41 mô hình.")
+    assert [(s.value, s.action) for s in found] == [(38, "commended"), (41, None)]
+
+
 def test_coordinated_figures_share_the_verb_after_them() -> None:
     found = _stats("Đã có 133 tập thể và 96 cá nhân đăng ký thực hiện.")
     assert [(s.value, s.item, s.action) for s in found] == [
