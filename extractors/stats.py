@@ -919,13 +919,15 @@ def _inherit_actions(text: str, found: list[StatMention]) -> list[StatMention]:
     """A figure with no verb of its own, in a sentence that already counted the same item,
     takes that figure's action: a breakdown ("đăng ký 133 mô hình, trong đó 2 mô hình cấp
     Khối; 122 mô hình...").  Measured: inheriting across items loses on the development set."""
-    for prev, cur in zip(found, found[1:], strict=False):
-        if (
-            cur.action is None
-            and prev.action is not None
-            and prev.sentence == cur.sentence
-            and cur.item == prev.item
-        ):
+    for i, cur in enumerate(found):
+        if cur.action is not None:
+            continue
+        # the last earlier figure of the same item in the sentence ("tặng giấy khen cho 14 tập
+        # thể, 13 cá nhân ... và 29 tập thể, 33 cá nhân": each list repeats the items)
+        prev = next(
+            (p for p in reversed(found[:i]) if p.sentence == cur.sentence and p.item == cur.item), None
+        )
+        if prev is not None and prev.action is not None:
             cur.action = prev.action
     return found
 

@@ -163,6 +163,19 @@ def test_evidence_span_points_into_the_text() -> None:
     assert text[s.start : s.end] == "hơn 1.200 mô hình"
 
 
+def test_a_second_list_of_the_same_items_inherits_their_action() -> None:
+    found = _stats(
+        "Dịp này, UBND huyện tặng giấy khen cho 15 tập thể, 21 cá nhân có thành tích trong giai đoạn "
+        "2020 - 2025 và 6 tập thể, 9 cá nhân có thành tích xuất sắc trong năm 2025."
+    )
+    assert [(s.value, s.action) for s in found] == [
+        (15, "commended"),
+        (21, "commended"),
+        (6, "commended"),
+        (9, "commended"),
+    ]
+
+
 def test_breakdown_inherits_the_total_s_action() -> None:
     found = _stats(
         "Các cơ sở đã đăng ký 140 mô hình, trong đó có 12 mô hình cấp huyện; 128 mô hình cấp cơ sở."
