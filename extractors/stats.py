@@ -748,8 +748,8 @@ _FOR_AWARD = re.compile(
 _DE = ("để", "Để", "đỂ", "ĐỂ")
 
 
-_CLAUSE_END = re.compile(
-    r"[;.:(]|,(?!\s*(?:\d|" + _PAIR_NOUNS + r"))|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))"
+_CLAUSE_END = re.compile(  # a "." inside a number ("2.827") ends nothing
+    r"[;:(]|\.(?!\d)|,(?!\s*(?:\d|" + _PAIR_NOUNS + r"))|\s(?:và|với)\s(?!\s*(?:\d|hơn|gần|trên|khoảng))"
 )
 
 

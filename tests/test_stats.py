@@ -163,6 +163,11 @@ def test_evidence_span_points_into_the_text() -> None:
     assert text[s.start : s.end] == "hơn 1.200 mô hình"
 
 
+def test_a_thousands_dot_does_not_end_the_clause_before_the_verb() -> None:
+    found = _stats("Từ năm 2015 đến nay, huyện đã có 415 tập thể và 1.236 cá nhân được tuyên dương.")
+    assert [(s.value, s.action) for s in found] == [(415, "commended"), (1236, "commended")]
+
+
 def test_a_second_list_of_the_same_items_inherits_their_action() -> None:
     found = _stats(
         "Dịp này, UBND huyện tặng giấy khen cho 15 tập thể, 21 cá nhân có thành tích trong giai đoạn "
