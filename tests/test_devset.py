@@ -23,15 +23,20 @@ SEEDS = SHARED / "seeds"
 DEV = SHARED / "dev" / "articles"
 GOLDS = [SHARED / "gold" / "seeds.jsonl", SHARED / "dev" / "gold.jsonl"]
 
-# Floors of issue 2, raised to the targets of issue 3 (period and unit attachment): they only rise.
+# Floors of issue 2, raised to the targets of issue 3 (period and unit attachment), then below the
+# tenth session's figures (docs/extractors.md: F1_full 0.878, unit 0.955, period 0.955, action 0.889,
+# province 0.990, models' unit 0.900) to keep its general attachment rules: they only rise.
 FLOORS = {
     ("stats", "f1"): 0.95,
     ("models", "f1"): 0.95,
     ("models", "acc_domain"): 0.90,
     ("units", "f1"): 0.93,
-    ("stats", "acc_unit"): 0.90,
-    ("stats", "acc_period"): 0.90,
-    ("stats", "f1_full"): 0.80,
+    ("stats", "acc_unit"): 0.94,
+    ("stats", "acc_period"): 0.94,
+    ("stats", "f1_full"): 0.86,
+    ("stats", "acc_action"): 0.87,
+    ("stats", "acc_province"): 0.98,
+    ("models", "acc_unit"): 0.88,
 }
 
 pytestmark = pytest.mark.skipif(
