@@ -349,29 +349,17 @@ _ADDRESS_BEFORE = re.compile(r"(?i)(?:tại|ở|về|đến|thăm|trên địa b
 def _may_own(text: str, mention) -> bool:
     """Whether a mention can own a figure: not only an address, not a bare name describing a
     noun ("tuyến biên giới An Giang"), and not a national body (they launch, co-ordinate and
-    praise; they never take part: ``NON_PARTICIPANTS``)."""
-    from extractors.unit_grammar import NON_PARTICIPANTS, fold
-
-    return (
-        fold(mention.name) not in NON_PARTICIPANTS
-        and not _is_address(text, mention)
-        and not _modifies_noun(text, mention)
-    )
-
-
-def _modifies_noun(text: str, mention) -> bool:
-    """A locality named without its type word right after a lower-case noun ("biên giới An Giang",
-    "người dân TPHCM"): it describes the noun, it does not act (as in the units' signals)."""
-    from extractors.unit_grammar import HCM_RE, TYPE_RE
-
-    written = getattr(mention, "written", None)
-    if not written or getattr(mention, "kind", None) != "locality":
+    praise; they never take part)."""
+    if getattr(mention, "national", False) or _is_address(text, mention):
         return False
-    if getattr(mention, "organisation", None) or getattr(mention, "implicit", False):
-        return False
-    if TYPE_RE.match(written) or HCM_RE.match(written):
-        return False
-    before = text[max(0, mention.start - 30) : mention.start].split()
+    return not (getattr(mention, "bare", False) and _after_lower_noun(text, mention.start))
+
+
+def _after_lower_noun(text: str, start: int) -> bool:
+    """Whether a lower-case word other than "và", "toàn", "cả" ends right before ``start``: a name
+    written there describes that noun ("biên giới An Giang", "người dân TPHCM"), as in the units'
+    signals."""
+    before = text[max(0, start - 30) : start].split()
     prev = before[-1] if before else None
     return bool(prev) and prev[0].islower() and prev not in ("và", "toàn", "cả")
 

@@ -95,6 +95,8 @@ class UnitMention:
     province: str | None
     organisation: str | None = None  # the body behind a locality ("Ban Dân vận Huyện ủy")
     implicit: bool = False  # resolved from context
+    national: bool = False  # a national body (``NON_PARTICIPANTS``): it launches, it never takes part
+    bare: bool = False  # a locality written without its type word ("An Giang", not "tỉnh An Giang")
 
 
 @dataclass
@@ -129,17 +131,27 @@ class ArticleContext:
 
 
 def _to_mention(text: str, c: Cand, name: str, province: str | None, implicit: bool) -> UnitMention:
+    written = text[c.start : c.end]
     return UnitMention(
         start=c.start,
         end=c.end,
-        written=text[c.start : c.end],
+        written=written,
         kind=c.kind,
         type=c.type,
         name=name,
         province=province,
         organisation=c.organisation,
         implicit=implicit,
+        national=fold(name) in NON_PARTICIPANTS,
+        bare=_bare_locality(c, written, implicit),
     )
+
+
+def _bare_locality(c: Cand, written: str, implicit: bool) -> bool:
+    """A locality written by its name alone: no type word, no "TP.HCM", no body before it."""
+    if c.kind != "locality" or c.organisation or implicit:
+        return False
+    return not TYPE_RE.match(written) and not HCM_RE.match(written)
 
 
 def find_unit_mentions(text: str) -> list[UnitMention]:

@@ -166,29 +166,18 @@ def test_unit_is_the_subject_of_the_sentence_not_an_address() -> None:
     assert _unit_of(text, "6", ms) == "huyện Lý Nhân"
 
 
-@dataclass
-class _Mention(_Unit):
-    written: str = ""
-    kind: str = "locality"
-    organisation: str | None = None
-
-
 def test_a_national_body_or_a_bare_name_after_a_noun_owns_no_figure() -> None:
+    from extractors.units import article_context
+
     text = (
         "Bộ đội Biên phòng tỉnh An Giang phối hợp xây dựng 265 căn nhà. Chương trình do Bộ Tư lệnh "
         "Biên phòng phát động trên tuyến biên giới An Giang đã xây dựng được 385 căn nhà."
     )
-    names = [("Bộ đội Biên phòng tỉnh An Giang", "tổ chức"), ("Bộ Tư lệnh Biên phòng", "tổ chức")]
-    ms = [
-        _Mention(m.start, m.end, m.name, m.type, m.province, written=m.name, kind="organisation")
-        for m in _mentions(text, names)
-    ]
-    i = text.index("An Giang đã")
-    ms.append(_Mention(i, i + 8, "tỉnh An Giang", "tỉnh", "An Giang", written="An Giang"))
-    ms.sort(key=lambda m: m.start)
+    ms = article_context(text).mentions
+    flags = {m.written: (m.national, m.bare) for m in ms}
+    assert flags["Bộ Tư lệnh Biên phòng"] == (True, False) and flags["An Giang"] == (False, True)
     sents = [(0, text.index(" Chương") + 1), (text.index("Chương"), len(text))]
-    pos = text.index("385")
-    got = unit_at(text, pos, 1, sents, [(0, len(text))], ms, None)
+    got = unit_at(text, text.index("385"), 1, sents, [(0, len(text))], ms, None)
     assert got is not None and got.name == "Bộ đội Biên phòng tỉnh An Giang"  # the sentence before it
 
 
