@@ -311,7 +311,7 @@ def _single_quoted(text: str) -> list[re.Match[str]]:
 @lru_cache(maxsize=8)
 def _find_quotes_cached(text: str) -> tuple[_Quote, ...]:
     marks = [(i, text[i]) for i in char_positions(text, _QUOTES)]
-    quotes: _Quotes = []
+    quotes: list[_Quote] = []
     used: set[int] = set()
     for k, (i, ch) in enumerate(marks):
         if ch != OPEN_Q:
