@@ -477,7 +477,7 @@ def _campaign_context(sentence_lower: str) -> bool:
 # --- action, level ------------------------------------------------------------
 
 _ACTIONS: list[tuple[str, str]] = [
-    (r"chưa đạt", "none"),
+    (r"chưa đạt|xóa|xoá|dỡ bỏ", "none"),  # not done, or undone: "xóa 23 nhà tạm" builds nothing
     (r"đăng ký(?:\s+(?:xây dựng|thực hiện|triển khai|tham gia))?", "registered"),
     (
         r"công nhận|cấp giấy chứng nhận|cấp chứng nhận|được chứng nhận|suy tôn|lựa chọn|bình chọn|chọn",

@@ -77,6 +77,7 @@ def test_not_a_campaign_statistic(text: str) -> None:
         ("Đã có 133 tập thể và 96 cá nhân đăng ký thực hiện.", "registered"),
         ("Toàn tỉnh có 41/52 xã đạt chuẩn nông thôn mới.", "achieved"),
         ("Có 12 mô hình chưa đạt hiệu quả.", None),
+        ("Qua 2 năm triển khai, các cấp Hội đã hỗ trợ xóa 17 nhà tạm cho hội viên.", None),
         ("Hội viên đã hiến 3.200 m2 đất làm đường.", None),
         ("Chiều qua, phường tổ chức tuyên dương 26 tập thể tiêu biểu.", "commended"),
         ("Có 14 tập thể, cá nhân nhận giải thưởng của cuộc thi.", "commended"),
