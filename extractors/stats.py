@@ -477,7 +477,8 @@ def _campaign_context(sentence_lower: str) -> bool:
 # --- action, level ------------------------------------------------------------
 
 _ACTIONS: list[tuple[str, str]] = [
-    (r"chưa đạt|xóa|xoá|dỡ bỏ", "none"),  # not done, or undone: "xóa 23 nhà tạm" builds nothing
+    # not done, undone or only mended: "xóa 23 nhà tạm", "tu sửa, làm mới 1.796 km" build nothing
+    (r"chưa đạt|xóa|xoá|dỡ bỏ|tu sửa|sửa chữa|khơi thông|nạo vét", "none"),
     (r"đăng ký(?:\s+(?:xây dựng|thực hiện|triển khai|tham gia))?", "registered"),
     (
         r"công nhận|cấp giấy chứng nhận|cấp chứng nhận|được chứng nhận|suy tôn|lựa chọn|bình chọn|chọn",
@@ -495,8 +496,8 @@ _ACTIONS: list[tuple[str, str]] = [
     (r"tổ chức|phối hợp giám sát|giám sát", "held"),
     (r"đạt chuẩn|đạt kết quả|đạt hiệu quả|về đích|đạt", "achieved"),
     (
-        r"xây dựng|xây mới|triển khai|thành lập|thực hiện|xây|đổ|làm mới|hoàn thành|trồng|lắp đặt|"
-        r"tạo lập|phát triển|hình thành|khởi công|bàn giao|làm",
+        r"xây dựng mới|xây dựng|xây mới|triển khai|thành lập|thực hiện|xây|đổ|làm mới|hoàn thành|trồng|lắp đặt|"
+        r"tạo lập|phát triển|hình thành|khởi công|bàn giao|bê tông hóa|bê tông hoá|cứng hóa|cứng hoá|làm",
         "built",
     ),
 ]
