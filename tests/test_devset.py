@@ -24,7 +24,7 @@ DEV = SHARED / "dev" / "articles"
 GOLDS = [SHARED / "gold" / "seeds.jsonl", SHARED / "dev" / "gold.jsonl"]
 
 # Floors of issue 2, raised to the targets of issue 3 (period and unit attachment), then below the
-# tenth session's figures (docs/extractors.md: F1_full 0.878, unit 0.955, period 0.955, action 0.889,
+# tenth session's figures (docs/extractors.md: F1_full 0.878, unit 0.955, period 0.955, action 0.909,
 # province 0.990, models' unit 0.900) to keep its general attachment rules: they only rise.
 FLOORS = {
     ("stats", "f1"): 0.95,
@@ -34,7 +34,7 @@ FLOORS = {
     ("stats", "acc_unit"): 0.94,
     ("stats", "acc_period"): 0.94,
     ("stats", "f1_full"): 0.86,
-    ("stats", "acc_action"): 0.87,
+    ("stats", "acc_action"): 0.89,
     ("stats", "acc_province"): 0.98,
     ("models", "acc_unit"): 0.88,
 }
