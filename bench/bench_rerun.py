@@ -29,7 +29,7 @@ It also splits one pass over the articles into tokenizing and the extractor comp
 within its round (single runs of this job move by 10-30% on a shared machine).  ``--workers N``
 runs the full run and every rerun on a pool of N processes (``dvk run`` / ``dvk rerun --workers N``).
 
-Usage: ``.venv/bin/python bench/bench_rerun.py [--n 200] [--rounds 1] [--workers 1] [--tokenizer underthesea|pyvi] [--kind txt|html] [--corpus DIR]``
+Usage: ``.venv/bin/python bench/bench_rerun.py [--n 200] [--rounds 1] [--workers 1] [--tokenizer underthesea|pyvi] [--kind txt|html] [--corpus DIR|dev]``
 """
 
 from __future__ import annotations
@@ -108,11 +108,28 @@ def split_stages(extractor, dataset: Path) -> tuple[float, float]:
     return t_tok, time.perf_counter() - t
 
 
+def _first_article(corpus: Path, tmp: Path) -> Path:
+    """An input holding one article of ``corpus`` (to warm up on): its first file, or the first
+    record of a JSONL file (warming up on all of them would warm the full run's caches too)."""
+    first = next(p for p in sorted(corpus.iterdir()) if p.is_file())
+    if first.suffix != ".jsonl":
+        return first
+    one = tmp / "warm-one.jsonl"
+    with first.open(encoding="utf-8") as f:
+        one.write_text(f.readline(), encoding="utf-8")
+    return one
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200, help="articles to generate (ignored with --corpus)")
     ap.add_argument("--tokenizer", default="underthesea", choices=("underthesea", "pyvi"))
-    ap.add_argument("--corpus", type=Path, help="a folder of articles to use instead")
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        help="a folder of articles to use instead, or `dev`: the development set's real articles "
+        "(../shared seeds + dev) cycled to --n, each copy its own article (bench_scale.py's)",
+    )
     ap.add_argument(
         "--rounds",
         type=int,
@@ -189,11 +206,15 @@ def _round(extractor, args, pipe, changed) -> tuple[list[tuple[str, Timing]], in
     scale = ScaleOptions(workers=args.workers)  # the full run and every rerun alike
     with tempfile.TemporaryDirectory(prefix="dvk-bench-rerun-") as tmp:
         tmp_path = Path(tmp)
-        corpus = args.corpus or make_corpus(tmp_path / "in", args.n, args.kind)
+        if args.corpus == Path("dev"):
+            from bench_scale import dev_corpus
+
+            (tmp_path / "in").mkdir()
+            corpus = dev_corpus(args.n, tmp_path / "in" / "dev.jsonl").parent
+        else:
+            corpus = args.corpus or make_corpus(tmp_path / "in", args.n, args.kind)
         warm = tmp_path / "warm"  # load the backend and the components once, outside the timings
-        run_pipeline(
-            [str(next(p for p in sorted(corpus.iterdir()) if p.is_file()))], warm, extractor=extractor
-        )
+        run_pipeline([str(_first_article(corpus, tmp_path))], warm, extractor=extractor)
         shutil.rmtree(warm)
 
         out = tmp_path / "ds"

@@ -37,7 +37,7 @@ def _rate(n: int, seconds: float) -> str:
     return f"{n / seconds:.1f}"
 
 
-def _dev_corpus(n: int, out: Path, folders: tuple[str, ...] = ("seeds", "dev/articles")) -> Path:
+def dev_corpus(n: int, out: Path, folders: tuple[str, ...] = ("seeds", "dev/articles")) -> Path:
     """The development set's real articles (../shared seeds + dev), cycled to ``n``, as one JSONL file
     in a temporary folder (third-party text: never written into the repo); each copy ends with a
     line of its own, so that every article is new to the token cache."""
@@ -78,7 +78,7 @@ def stages(n: int, tokenizer: str, corpus: str = "synth", rounds: int = 3) -> No
     if corpus == "synth":
         src = synth.write(n, tmp / "in.jsonl")
     else:
-        src = _dev_corpus(n, tmp / "in.jsonl", ("seeds",) if corpus == "seeds" else ("seeds", "dev/articles"))
+        src = dev_corpus(n, tmp / "in.jsonl", ("seeds",) if corpus == "seeds" else ("seeds", "dev/articles"))
     extractor = build_extractor(tokenizer)
     extractor.extract(_clean(next(iter(read_inputs(src)))))  # warm-up: lazy loads
     articles = [_clean(raw) for raw in read_inputs(src)]
