@@ -349,19 +349,10 @@ _ADDRESS_BEFORE = re.compile(r"(?i)(?:tại|ở|về|đến|thăm|trên địa b
 def _may_own(text: str, mention) -> bool:
     """Whether a mention can own a figure: not only an address, not a bare name describing a
     noun ("tuyến biên giới An Giang"), and not a national body (they launch, co-ordinate and
-    praise; they never take part)."""
-    if getattr(mention, "national", False) or _is_address(text, mention):
+    praise; they never take part).  The last two are what the units component says of it."""
+    if getattr(mention, "national", False) or getattr(mention, "describes", False):
         return False
-    return not (getattr(mention, "bare", False) and _after_lower_noun(text, mention.start))
-
-
-def _after_lower_noun(text: str, start: int) -> bool:
-    """Whether a lower-case word other than "và", "toàn", "cả" ends right before ``start``: a name
-    written there describes that noun ("biên giới An Giang", "người dân TPHCM"), as in the units'
-    signals."""
-    before = text[max(0, start - 30) : start].split()
-    prev = before[-1] if before else None
-    return bool(prev) and prev[0].islower() and prev not in ("và", "toàn", "cả")
+    return not _is_address(text, mention)
 
 
 def _is_address(text: str, mention) -> bool:

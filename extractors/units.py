@@ -97,6 +97,7 @@ class UnitMention:
     implicit: bool = False  # resolved from context
     national: bool = False  # a national body (``NON_PARTICIPANTS``): it launches, it never takes part
     bare: bool = False  # a locality written without its type word ("An Giang", not "tỉnh An Giang")
+    describes: bool = False  # bare, right after a lower-case noun it describes ("biên giới An Giang")
 
 
 @dataclass
@@ -142,16 +143,43 @@ def _to_mention(text: str, c: Cand, name: str, province: str | None, implicit: b
         province=province,
         organisation=c.organisation,
         implicit=implicit,
-        national=fold(name) in NON_PARTICIPANTS,
-        bare=_bare_locality(c, written, implicit),
+        **mention_flags(text, c.start, written, c.kind, name, c.organisation, implicit),
     )
 
 
-def _bare_locality(c: Cand, written: str, implicit: bool) -> bool:
-    """A locality written by its name alone: no type word, no "TP.HCM", no body before it."""
-    if c.kind != "locality" or c.organisation or implicit:
-        return False
-    return not TYPE_RE.match(written) and not HCM_RE.match(written)
+def mention_flags(
+    text: str,
+    start: int,
+    written: str,
+    kind: str,
+    name: str,
+    organisation: str | None = None,
+    implicit: bool = False,
+) -> dict[str, bool]:
+    """:class:`UnitMention`'s ``national``, ``bare`` and ``describes`` for a mention written as
+    ``written`` at ``start`` of ``text``."""
+    bare = (
+        kind == "locality"
+        and not organisation
+        and not implicit
+        and not TYPE_RE.match(written)
+        and not HCM_RE.match(written)
+    )
+    clause = _after_last(text[max(0, start - 40) : start], ".!?;:\n")
+    return {
+        "national": fold(name) in NON_PARTICIPANTS,
+        "bare": bare,
+        "describes": bare and _describes_noun(clause),
+    }
+
+
+def _describes_noun(before: str) -> bool:
+    """Whether a name written right after ``before`` (its clause up to it) describes the lower-case
+    noun ending it ("biên giới An Giang", "người dân TPHCM") rather than acting; "và", "toàn" and
+    "cả" are no nouns."""
+    words = before.split()
+    prev = words[-1] if words else None
+    return bool(prev) and prev[0].islower() and prev not in ("và", "toàn", "cả")
 
 
 def find_unit_mentions(text: str) -> list[UnitMention]:
@@ -1078,15 +1106,7 @@ def _mention_signals(
     after_pos = _skip_after(text, m.end, sent[1], ms, i, clause_initial or bool(agent))
     after = text[after_pos : sent[1]]
     verb = bool(_SUBJECT_VERB.match(after))
-    bare = (
-        m.kind == "locality"
-        and not m.organisation
-        and not m.implicit
-        and not TYPE_RE.match(m.written)
-        and not HCM_RE.match(m.written)
-    )
-    prev_word = clause_before.rsplit(None, 1)[-1] if clause_before.strip() else None  # (\S+)\s*$
-    if bare and prev_word and prev_word[0].islower() and prev_word not in ("và", "toàn", "cả"):
+    if m.bare and _describes_noun(clause_before):
         sig.negative.append("modifier")  # "biên giới An Giang", "người dân TPHCM": not the actor
     if (
         verb

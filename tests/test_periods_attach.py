@@ -174,8 +174,9 @@ def test_a_national_body_or_a_bare_name_after_a_noun_owns_no_figure() -> None:
         "Biên phòng phát động trên tuyến biên giới An Giang đã xây dựng được 385 căn nhà."
     )
     ms = article_context(text).mentions
-    flags = {m.written: (m.national, m.bare) for m in ms}
-    assert flags["Bộ Tư lệnh Biên phòng"] == (True, False) and flags["An Giang"] == (False, True)
+    flags = {m.written: (m.national, m.bare, m.describes) for m in ms}
+    assert flags["Bộ Tư lệnh Biên phòng"] == (True, False, False)
+    assert flags["An Giang"] == (False, True, True)  # after "biên giới"
     sents = [(0, text.index(" Chương") + 1), (text.index("Chương"), len(text))]
     got = unit_at(text, text.index("385"), 1, sents, [(0, len(text))], ms, None)
     assert got is not None and got.name == "Bộ đội Biên phòng tỉnh An Giang"  # the sentence before it

@@ -349,7 +349,7 @@ def cross_validate(
 
 def _mention_for(text: str, s: int, e: int, province: str | None):
     """A UnitMention for a recognised span, named by the unit grammar, or None."""
-    from extractors.units import UnitMention
+    from extractors.units import UnitMention, mention_flags
     from pipeline.normalise import normalise_unit_name
 
     written = text[s:e]
@@ -361,14 +361,16 @@ def _mention_for(text: str, s: int, e: int, province: str | None):
     utype = next((t for t in LOCALITY_TYPES if name.lower().startswith(t + " ")), None)
     if m is None and utype is None or first in ("tổ", "ban", "hội"):
         utype = None
+    kind = "locality" if utype else "organisation"
     return UnitMention(
         start=s,
         end=e,
         written=written,
-        kind="locality" if utype else "organisation",
+        kind=kind,
         type=utype or "tổ chức",
         name=name,
         province=province,
+        **mention_flags(text, s, written, kind, name),
     )
 
 
