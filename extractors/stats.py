@@ -430,6 +430,8 @@ def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int
         r"\s*(?:nói\s+trên|trên|này|đó|kể\s+trên)\s*(?:[,.;:]|$)"
     ).match(back):
         return False  # "2 mô hình trên": points back to models already counted
+    if head == "thành viên" and _one_models_members(text[sentence[0] : q.num_start]):
+        return False  # "mô hình THT nuôi ba ba với 9 thành viên": the inside of one model
     if head in _LOCALITY_HEADS and not q.percent:
         return _locality_count_is_stat(text, q, item, sentence)
     if head in _CORE_HEADS or head.startswith("cuộc") or head.startswith("nhà"):
@@ -439,6 +441,19 @@ def is_campaign_stat(text: str, q: Quantity, item: ItemRead, sentence: tuple[int
             head in _ITEM_WORDS and head not in _RESOURCE_HEADS
         )
     return _campaign_context(text[sentence[0] : sentence[1]].lower())
+
+
+_MODEL_WORD = r"(?:mô hình|tổ hợp tác|câu lạc bộ)"
+_MODEL_THEN_WITH = re.compile(
+    _MODEL_WORD + r"[^.;!?\d]*?\s(?:với|có|gồm)\s+(?:hơn\s+|gần\s+|trên\s+|khoảng\s+)?$", re.IGNORECASE
+)
+_MODELS_COUNTED = re.compile(r"\d[\d.,]*\s+" + _MODEL_WORD, re.IGNORECASE)
+
+
+def _one_models_members(lead: str) -> bool:
+    """Whether a count of members follows one model named in ``lead`` (its sentence up to the
+    number) with "với / có / gồm" right before the number, and no count of models."""
+    return _MODEL_THEN_WITH.search(lead) is not None and _MODELS_COUNTED.search(lead) is None
 
 
 _CONTEXT = re.compile(

@@ -59,6 +59,8 @@ def test_activity_before_the_number() -> None:
         "Xã nằm cách trung tâm huyện 18 km.",
         "Đã có hàng nghìn mô hình được đăng ký.",
         "Đánh giá cao 2 mô hình trên.",
+        "Năm 2022, Hội Nông dân xã ra mắt mô hình tổ hợp tác nuôi cá lồng với 12 thành viên.",
+        "Mô hình câu lạc bộ trồng cam của xã hiện có 27 thành viên.",
     ],
 )
 def test_not_a_campaign_statistic(text: str) -> None:
@@ -90,6 +92,11 @@ def test_not_a_campaign_statistic(text: str) -> None:
 )
 def test_action(text: str, action: str | None) -> None:
     assert _stats(text)[0].action == action
+
+
+def test_members_of_many_models_are_a_statistic() -> None:
+    found = _stats("Toàn huyện có 14 mô hình tổ hợp tác với 312 thành viên tham gia.")
+    assert [(s.value, s.item) for s in found] == [(14, "mô hình"), (312, "thành viên")]
 
 
 def test_figures_listed_after_semicolons_share_the_verb_before_them() -> None:
