@@ -596,8 +596,9 @@ def article_context(text: str, title: str | None = None) -> ArticleContext:
         m = _resolve_implicit(text, c, resolved, bounds[si], sp, targets)
         if m is not None:
             mentions.append(m)
-    main = _main_unit(text, mentions, title)
-    stories = _story_mains(text, mentions, main, sections)
+    usable = _usable_mains(text, mentions)
+    main = _main_unit(text, usable, title)
+    stories = _story_mains(text, usable, main, sections)
     return ArticleContext(main, prov, mentions, sections, title, stories)
 
 
@@ -683,10 +684,10 @@ def _usable_mains(text: str, mentions: list[UnitMention]) -> list[UnitMention]:
     return usable
 
 
-def _main_unit(text: str, mentions: list[UnitMention], title: str | None) -> UnitMention | None:
-    """The unit of the headline or the first paragraph (a locality before an organisation)."""
+def _main_unit(text: str, usable: list[UnitMention], title: str | None) -> UnitMention | None:
+    """The unit of the headline or the first paragraph (a locality before an organisation), of
+    the mentions that can be one (:func:`_usable_mains`)."""
     title_end, lead_end = _lead_bounds(text)
-    usable = _usable_mains(text, mentions)
     if title and text.find(title.strip()[:40]) < 0:
         names = {
             fold(canonical_name(c)) for c in find_candidates(title) if c.base or c.kind == "organisation"
@@ -731,18 +732,17 @@ def _lead_main(text: str, start: int, end: int, usable: list[UnitMention]) -> Un
 
 def _story_mains(
     text: str,
-    mentions: list[UnitMention],
+    usable: list[UnitMention],
     main: UnitMention | None,
     sections: list[tuple[int, int, str | None]],
 ) -> list[tuple[int, int, UnitMention]]:
     """(start, end, main unit) of the stories of a stacked page that are not the article's main
     unit's: a stacked article (a section, :func:`~extractors.unit_grammar.section_bounds`) of
     another province than that unit's, and an item of a news digest (a paragraph opening on
-    "* ") anywhere, each with the unit its lead opens on."""
+    "* ") anywhere, each with the unit its lead opens on (of ``usable``: :func:`_usable_mains`)."""
     items = [m.start() for m in _DIGEST_ITEM.finditer(text)]
     if len(sections) < 2 and not items:
         return []  # one story: the article's main unit is its main unit
-    usable = _usable_mains(text, mentions)
     main_prov = main.province if main is not None else None
     out: list[tuple[int, int, UnitMention]] = []
     for s, e, prov in sections:
